@@ -1,0 +1,138 @@
+"""Command line: parse, call the library, map errors to one line each and an exit code (0 / 1 / 2)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .config import Config, load_config
+from .doctor import diagnose
+from .errors import GgmultiError
+from .model import EditionStatus, Severity
+from .publish import PublishOptions, check_sources, publish
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+def _config(ctx: click.Context) -> Config:
+    path: Path | None = ctx.obj.get("config_path") if ctx.obj else None
+    return load_config(path)
+
+
+def _err(line: str) -> None:
+    click.echo(line, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ggmulti")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="ggmulti.toml to use (default: the nearest one up from the current folder).")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None) -> None:
+    """Publish press releases as translated, accessible web pages, PDFs and audio, offline."""
+    ctx.ensure_object(dict)
+    ctx.obj["config_path"] = config_path
+
+
+_sources = click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+
+
+@cli.command()
+@_sources
+@click.pass_context
+def check(ctx: click.Context, sources: tuple[Path, ...]) -> None:
+    """Ingest SOURCES and check their language; writes nothing."""
+    config = _config(ctx)
+    releases, findings = check_sources(config, sources)
+    for r in releases:
+        click.echo(f"{r.id}\t{r.date or '-'}\t{r.source_lang}\t{len(r.paragraphs)} paragraphs\t{r.title}")
+    for f in findings:
+        _err(str(f))
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    _err(f"{len(releases)} release(s), {errors} error(s), {len(findings) - errors} warning(s)")
+    if errors:
+        ctx.exit(EXIT_INPUT)
+
+
+@cli.command(name="publish")
+@_sources
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder; nothing is written outside it.")
+@click.option("--lang", "langs", multiple=True, help="Language code to publish (repeatable; default: all configured).")
+@click.option("--glossary", "glossary", type=click.Path(file_okay=False, path_type=Path),
+              help="Glossary folder (default: the configured one).")
+@click.option("--strict", is_flag=True, help="Fail on warnings and refuse partial editions.")
+@click.option("-q", "--quiet", is_flag=True, help="Only print problems.")
+@click.pass_context
+def publish_cmd(ctx: click.Context, sources: tuple[Path, ...], out: Path, langs: tuple[str, ...],
+                glossary: Path | None, strict: bool, quiet: bool) -> None:
+    """Run the whole pipeline on SOURCES into --out."""
+    config = _config(ctx)
+    if glossary is not None:
+        from dataclasses import replace
+
+        config = replace(config, glossary_dir=glossary)
+    log = (lambda _m: None) if quiet else (lambda m: _err(m))
+    manifest, report = publish(config, PublishOptions(sources=sources, out=out, languages=langs, strict=strict),
+                               log=log)
+    for f in report.findings:
+        _err(str(f))
+    if not quiet:
+        by_lang: dict[str, dict[str, int]] = {}
+        for _release, ed in report.editions:
+            counts = by_lang.setdefault(ed.lang, {s.value: 0 for s in EditionStatus})
+            counts[ed.status.value] += 1
+        for lang, counts in by_lang.items():
+            reasons = sorted({e.reason for _r, e in report.editions if e.lang == lang and e.reason})
+            tail = f"  ({'; '.join(reasons)})" if reasons else ""
+            click.echo(f"{lang:>4}: {counts['published']} published, {counts['partial']} partial, "
+                       f"{counts['skipped']} skipped{tail}")
+        click.echo(f"{len(manifest['releases'])} release(s) in {out / 'manifest.json'}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--source-lang", default="en", show_default=True, help="Language releases are written in.")
+@click.pass_context
+def doctor(ctx: click.Context, as_json: bool, source_lang: str) -> None:
+    """Per configured language: translation model or memory, TTS voice, font."""
+    statuses = diagnose(_config(ctx), source_lang)
+    if as_json:
+        click.echo(json.dumps({"languages": [asdict(s) for s in statuses]}, ensure_ascii=False, indent=2))
+        return
+    for s in statuses:
+        click.echo(f"{s.code:>3} {s.name}")
+        for label, cap in (("translation", s.translation), ("voice", s.voice), ("font", s.font)):
+            click.echo(f"    {label:<12} {'ok  ' if cap.available else 'MISSING'} {cap.detail}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code so tests can call it directly."""
+    try:
+        cli.main(args=list(argv) if argv is not None else sys.argv[1:], prog_name="ggmulti", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.UsageError as exc:
+        exc.show()
+        return EXIT_USAGE
+    except click.Abort:
+        _err("aborted")
+        return EXIT_INPUT
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_INPUT
+    except GgmultiError as exc:
+        for line in str(exc).splitlines():
+            _err(f"error: {line}")
+        return EXIT_INPUT
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

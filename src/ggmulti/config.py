@@ -1,0 +1,202 @@
+"""ggmulti.toml: one schema, every problem collected and reported at once (like mkdocs' config)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError
+
+CONFIG_NAME = "ggmulti.toml"
+
+# The province's community languages, plus English (the usual source) and a few scripts the PDF
+# checks cover. A project's ggmulti.toml may override any field or add a language.
+# Fields: English name, native name, BCP 47 tag, ISO 15924 script, Noto font family,
+# espeak-ng voice id (None: espeak-ng has no voice for it), langdetect profile (None: none exists).
+_BUILTIN: dict[str, tuple[str, str, str, str, str, str | None, str | None]] = {
+    "en": ("English", "English", "en", "Latn", "Noto Sans", "en", "en"),
+    "vi": ("Vietnamese", "Tiếng Việt", "vi", "Latn", "Noto Sans", "vi", "vi"),
+    "zh": ("Chinese (Simplified)", "简体中文", "zh-Hans", "Hans", "Noto Sans CJK SC", "cmn", "zh-cn"),
+    "lo": ("Lao", "ພາສາລາວ", "lo", "Laoo", "Noto Sans Lao", None, None),
+    "hi": ("Hindi", "हिन्दी", "hi", "Deva", "Noto Sans Devanagari", "hi", "hi"),
+    "th": ("Thai", "ภาษาไทย", "th", "Thai", "Noto Sans Thai", "th", "th"),
+    "km": ("Khmer", "ភាសាខ្មែរ", "km", "Khmr", "Noto Sans Khmer", None, None),
+    "mn": ("Mongolian", "Монгол хэл", "mn", "Cyrl", "Noto Sans", None, None),
+    "ru": ("Russian", "Русский", "ru", "Cyrl", "Noto Sans", "ru", "ru"),
+    "uz": ("Uzbek", "Oʻzbekcha", "uz", "Latn", "Noto Sans", "uz", None),
+    "ne": ("Nepali", "नेपाली", "ne", "Deva", "Noto Sans Devanagari", "ne", "ne"),
+    "tl": ("Tagalog", "Tagalog", "tl", "Latn", "Noto Sans", None, "tl"),
+    "id": ("Indonesian", "Bahasa Indonesia", "id", "Latn", "Noto Sans", "id", "id"),
+    "my": ("Burmese", "မြန်မာဘာသာ", "my", "Mymr", "Noto Sans Myanmar", "my", None),
+    "ja": ("Japanese", "日本語", "ja", "Jpan", "Noto Sans CJK JP", "ja", "ja"),
+    "ko": ("Korean", "한국어", "ko", "Kore", "Noto Sans CJK KR", "ko", "ko"),
+    "bn": ("Bengali", "বাংলা", "bn", "Beng", "Noto Sans Bengali", "bn", "bn"),
+    "si": ("Sinhala", "සිංහල", "si", "Sinh", "Noto Sans Sinhala", "si", None),
+}
+
+DEFAULT_LANGUAGES = ("vi", "zh", "lo", "hi", "th", "km", "mn", "ru", "uz", "ne", "tl", "id", "my", "ja", "en")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LanguageConfig(_Strict):
+    code: str
+    name: str
+    native_name: str
+    bcp47: str
+    script: str = Field(pattern=r"^[A-Z][a-z]{3}$")
+    font: str
+    voice: str | None = None
+    rate: int = Field(default=160, ge=80, le=450)
+    langdetect: str | None = None
+
+    @property
+    def has_voice(self) -> bool:
+        return bool(self.voice)
+
+
+class PublisherConfig(_Strict):
+    name: str = "Gyeonggi Province"
+    url: str | None = None
+    site_title: str = "Gyeonggi Province press releases"
+
+
+class BuildConfig(_Strict):
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    formats: tuple[str, ...] = ("html", "pdf")
+
+    @field_validator("formats")
+    @classmethod
+    def _known_formats(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(v) - {"html", "pdf", "audio"})
+        if unknown:
+            raise ValueError(f"unknown format(s) {', '.join(unknown)}; known: html, pdf, audio")
+        return v
+
+
+class PathsConfig(_Strict):
+    glossary: str = "glossary"
+    templates: str = "templates"
+    memory: str = "memory"
+
+
+class _RawConfig(_Strict):
+    publisher: PublisherConfig = PublisherConfig()
+    build: BuildConfig = BuildConfig()
+    paths: PathsConfig = PathsConfig()
+    languages: dict[str, dict[str, Any]] = {}
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated configuration; paths are absolute, languages complete."""
+
+    root: Path  # folder the config file lives in (or the project root when there is none)
+    publisher: PublisherConfig
+    build: BuildConfig
+    languages: dict[str, LanguageConfig]
+    glossary_dir: Path
+    templates_dir: Path
+    memory_dir: Path
+
+    def language(self, code: str) -> LanguageConfig:
+        return self.languages[code]
+
+
+def builtin_language(code: str) -> LanguageConfig | None:
+    row = _BUILTIN.get(code)
+    if row is None:
+        return None
+    name, native, bcp47, script, font, voice, detect = row
+    return LanguageConfig(
+        code=code, name=name, native_name=native, bcp47=bcp47, script=script, font=font,
+        voice=voice, langdetect=detect,
+    )
+
+
+def _source_tree_root() -> Path:
+    """The checkout this package runs from (src layout), where templates/ and glossary/ live."""
+    return Path(__file__).resolve().parents[2]
+
+
+def find_config(start: Path) -> Path | None:
+    """ggmulti.toml in ``start`` or the nearest parent folder, as git finds its repository."""
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _format_loc(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
+    """Load ``path`` (or the nearest ggmulti.toml), collecting every problem before failing once."""
+    if path is None:
+        path = find_config(cwd or Path.cwd())
+    data: dict[str, Any] = {}
+    root = _source_tree_root()
+    label = CONFIG_NAME
+    if path is not None:
+        label = str(path)
+        root = path.resolve().parent
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError([f"{label}: cannot read: {exc.strerror}"]) from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError([f"{label}: not UTF-8 text"]) from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError([f"{label}: invalid TOML: {exc}"]) from exc
+
+    problems: list[str] = []
+    try:
+        raw = _RawConfig.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            problems.append(f"{label}: {_format_loc(err['loc'])}: {err['msg']}")
+        raise ConfigError(problems) from exc
+
+    languages: dict[str, LanguageConfig] = {}
+    wanted = list(dict.fromkeys([*raw.build.languages, *raw.languages.keys()]))
+    for code in wanted:
+        base = builtin_language(code)
+        override = dict(raw.languages.get(code, {}))
+        merged: dict[str, Any] = base.model_dump() if base else {"code": code}
+        merged.update(override)
+        merged["code"] = code
+        try:
+            languages[code] = LanguageConfig.model_validate(merged)
+        except ValidationError as exc:
+            for err in exc.errors():
+                where = _format_loc(("languages", code, *err["loc"]))
+                hint = "" if base else f" (unknown language '{code}': give name, native_name, bcp47, script, font)"
+                problems.append(f"{label}: {where}: {err['msg']}{hint}")
+    if problems:
+        raise ConfigError(problems)
+
+    def resolve(p: str) -> Path:
+        candidate = Path(p)
+        return candidate if candidate.is_absolute() else (root / candidate)
+
+    templates = resolve(raw.paths.templates)
+    if not templates.is_dir():
+        # An installed ggmulti run outside a checkout still finds the templates it shipped with.
+        templates = _source_tree_root() / "templates"
+    return Config(
+        root=root,
+        publisher=raw.publisher,
+        build=raw.build,
+        languages=languages,
+        glossary_dir=resolve(raw.paths.glossary),
+        templates_dir=templates,
+        memory_dir=resolve(raw.paths.memory),
+    )

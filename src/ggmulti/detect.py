@@ -1,0 +1,77 @@
+"""Language check with langdetect, seeded per build so the same text always gets the same verdict."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.lang_detect_exception import LangDetectException
+
+from .model import Finding, LanguageReport, ParagraphLanguage, Release, Severity
+
+# Paragraphs shorter than this (in letters) are mostly names or dates: their verdict is noise.
+MIN_LETTERS = 25
+# A paragraph is flagged as another language only when langdetect is this sure.
+MIN_PROBABILITY = 0.90
+SEED = 20251112
+
+# langdetect profile -> project language code
+_FROM_PROFILE = {"zh-cn": "zh", "zh-tw": "zh"}
+
+
+class LanguageChecker:
+    """Owns one langdetect factory (loaded once per build, never a module global)."""
+
+    def __init__(self, profiles: dict[str, str | None]) -> None:
+        """``profiles`` maps a project language code to its langdetect profile (None: no profile)."""
+        self._factory = DetectorFactory()
+        self._factory.load_profile(PROFILES_DIRECTORY)
+        self._factory.set_seed(SEED)
+        self._profiles = profiles
+
+    def detect(self, text: str) -> tuple[str | None, float]:
+        letters = sum(1 for ch in text if unicodedata.category(ch).startswith("L"))
+        if letters < MIN_LETTERS:
+            return None, 0.0
+        detector = self._factory.create()
+        detector.append(text)
+        try:
+            best = detector.get_probabilities()[0]
+        except (LangDetectException, IndexError):
+            return None, 0.0
+        return _FROM_PROFILE.get(best.lang, best.lang), float(best.prob)
+
+    def check(self, release: Release) -> LanguageReport:
+        declared = release.source_lang
+        where = f"{release.source_ref} ({release.id})"
+        if self._profiles.get(declared) is None and declared not in self._profiles.values():
+            finding = Finding(Severity.WARNING, where,
+                              f"langdetect has no profile for '{declared}': language not checked")
+            return LanguageReport(release.id, declared, None, (), (finding,))
+        results = tuple(ParagraphLanguage(i, *self.detect(p)) for i, p in enumerate(release.paragraphs))
+        weight: Counter[str] = Counter()
+        for r in results:
+            if r.lang is not None:
+                weight[r.lang] += len(release.paragraphs[r.index])
+        detected = weight.most_common(1)[0][0] if weight else None
+        findings: list[Finding] = []
+        mismatched = [r for r in results if r.lang is not None and r.lang != declared]
+        if detected is not None and detected != declared:
+            first = next(r for r in mismatched if r.lang == detected)
+            findings.append(Finding(
+                Severity.ERROR, where,
+                f"declared '{declared}' but the text is '{detected}' (paragraph {first.index + 1}: "
+                f"{_excerpt(release.paragraphs[first.index])!r})"))
+        else:
+            for r in mismatched:
+                if r.probability >= MIN_PROBABILITY:
+                    findings.append(Finding(
+                        Severity.WARNING, where,
+                        f"paragraph {r.index + 1} looks like '{r.lang}' ({r.probability:.2f}), not '{declared}': "
+                        f"{_excerpt(release.paragraphs[r.index])!r}"))
+        return LanguageReport(release.id, declared, detected, results, tuple(findings))
+
+
+def _excerpt(text: str, n: int = 50) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -1,0 +1,152 @@
+"""Typed values that flow from one stage to the next. All frozen: a stage returns new values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class Release:
+    """One press release as ingested: the only shape later stages see, whatever the input format was."""
+
+    id: str
+    title: str
+    date: str | None  # ISO 8601 date (YYYY-MM-DD); None when the source gives none
+    source_lang: str
+    paragraphs: tuple[str, ...]
+    source_ref: str  # where it came from, for messages: "feed.xml#item 3", "a.md"
+    source_url: str | None = None
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem found in input, named precisely enough to act on."""
+
+    severity: Severity
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.severity.value}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ParagraphLanguage:
+    index: int
+    lang: str | None  # None: too short or no letters to tell
+    probability: float
+
+
+@dataclass(frozen=True)
+class LanguageReport:
+    release_id: str
+    declared: str
+    detected: str | None
+    paragraphs: tuple[ParagraphLanguage, ...]
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A sentence-sized unit of translation; ``key`` is stable across builds for the same release text."""
+
+    release_id: str
+    paragraph: int  # TITLE_PARAGRAPH for the release title
+    index: int  # position within the paragraph
+    text: str
+
+    @property
+    def key(self) -> str:
+        if self.paragraph == TITLE_PARAGRAPH:
+            return f"{self.release_id}:title"
+        return f"{self.release_id}:p{self.paragraph}:s{self.index}"
+
+
+TITLE_PARAGRAPH = -1
+
+
+class Origin(StrEnum):
+    SOURCE = "source"  # the edition is in the release's own language
+    MEMORY = "memory"  # an approved human translation
+    MACHINE = "machine"  # the translation engine
+    UNTRANSLATED = "untranslated"  # shown in the source language, marked as such
+
+
+@dataclass(frozen=True)
+class TranslatedSegment:
+    segment: Segment
+    text: str
+    lang: str  # the language ``text`` is actually in (source lang when untranslated)
+    origin: Origin
+    engine: str | None = None
+    model_sha256: str | None = None
+
+
+class EditionStatus(StrEnum):
+    PUBLISHED = "published"
+    PARTIAL = "partial"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Artifact:
+    kind: str  # html | pdf | audio | transcript | ...
+    path: str  # relative to the output folder, POSIX separators
+    sha256: str
+    bytes: int
+
+
+@dataclass(frozen=True)
+class SegmentCounts:
+    total: int = 0
+    source: int = 0
+    memory: int = 0
+    machine: int = 0
+    untranslated: int = 0
+
+    @classmethod
+    def of(cls, segments: list[TranslatedSegment] | tuple[TranslatedSegment, ...]) -> SegmentCounts:
+        count = {o: 0 for o in Origin}
+        for s in segments:
+            count[s.origin] += 1
+        return cls(
+            total=len(segments),
+            source=count[Origin.SOURCE],
+            memory=count[Origin.MEMORY],
+            machine=count[Origin.MACHINE],
+            untranslated=count[Origin.UNTRANSLATED],
+        )
+
+
+@dataclass(frozen=True)
+class TermCounts:
+    expected: int = 0
+    pinned: int = 0
+
+
+@dataclass(frozen=True)
+class Edition:
+    release_id: str
+    lang: str
+    status: EditionStatus
+    reason: str | None
+    segments: SegmentCounts
+    terms: TermCounts
+    artifacts: tuple[Artifact, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class TranslatedRelease:
+    """A release rendered into one language: what the render stage consumes."""
+
+    release: Release
+    lang: str
+    title: TranslatedSegment
+    paragraphs: tuple[tuple[TranslatedSegment, ...], ...]

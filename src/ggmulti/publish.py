@@ -1,0 +1,205 @@
+"""The build: ingest -> check -> translate -> render -> write, in that order, nothing written until checks pass."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import manifest as mf
+from .config import Config
+from .detect import LanguageChecker
+from .errors import BuildFailed, ConfigError
+from .ingest import ingest
+from .model import (
+    Artifact,
+    Edition,
+    EditionStatus,
+    Finding,
+    Origin,
+    Release,
+    SegmentCounts,
+    Severity,
+    TermCounts,
+    TranslatedRelease,
+)
+from .render.html import Alternate, HtmlRenderer, IndexEntry, LanguageLink, Link
+from .render.pdf import PdfRenderer
+from .store import OutputStore
+from .translate.stage import Resources, Unavailable, translate_release
+
+REPORT_NAME = "report.json"
+
+
+@dataclass(frozen=True)
+class PublishOptions:
+    sources: tuple[Path, ...]
+    out: Path
+    languages: tuple[str, ...] = ()  # empty: the configured set
+    strict: bool = False
+    formats: tuple[str, ...] = ()  # empty: the configured set
+
+
+@dataclass
+class BuildReport:
+    """What happened per release x language, plus every finding; printed and written as report.json."""
+
+    findings: list[Finding] = field(default_factory=list)
+    editions: list[tuple[Release, Edition]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "findings": [{"severity": f.severity.value, "where": f.where, "message": f.message}
+                         for f in self.findings],
+            "editions": [
+                {"release": r.id, "lang": e.lang, "status": e.status.value, "reason": e.reason,
+                 "notes": list(e.notes), "segments": vars(e.segments), "terms": vars(e.terms)}
+                for r, e in self.editions
+            ],
+        }
+
+
+def check_sources(config: Config, sources: Sequence[Path]) -> tuple[list[Release], list[Finding]]:
+    """Ingest and language-check; raises InputError for unreadable input, returns findings otherwise."""
+    releases = ingest(sources)
+    checker = LanguageChecker({code: cfg.langdetect for code, cfg in config.languages.items()})
+    findings: list[Finding] = []
+    for release in releases:
+        findings.extend(checker.check(release).findings)
+    return releases, findings
+
+
+def _edition(tr: TranslatedRelease | Unavailable, release: Release, lang: str) -> Edition:
+    if isinstance(tr, Unavailable):
+        return Edition(release.id, lang, EditionStatus.SKIPPED, tr.reason, SegmentCounts(), TermCounts())
+    counts = SegmentCounts.of([tr.title, *(s for para in tr.paragraphs for s in para)])
+    if counts.untranslated:
+        status, reason = EditionStatus.PARTIAL, f"{counts.untranslated} of {counts.total} segments untranslated"
+    else:
+        status, reason = EditionStatus.PUBLISHED, None
+    return Edition(release.id, lang, status, reason, counts, TermCounts())
+
+
+def publish(config: Config, options: PublishOptions,
+            log: Callable[[str], None] = lambda _m: None) -> tuple[dict[str, Any], BuildReport]:
+    """Run the whole pipeline; returns the manifest written and the build report."""
+    languages = options.languages or config.build.languages
+    unknown = [code for code in languages if code not in config.languages]
+    if unknown:
+        raise ConfigError([f"--lang {code}: not a configured language (configured: "
+                           f"{', '.join(sorted(config.languages))})" for code in unknown])
+    formats = options.formats or config.build.formats
+
+    releases, findings = check_sources(config, options.sources)
+    report = BuildReport(findings=list(findings))
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if options.strict:
+        errors += [f for f in findings if f.severity is Severity.WARNING]
+    if errors:
+        raise BuildFailed([str(f) for f in errors])
+
+    resources = Resources(translators={}, memories={})
+    translated: dict[tuple[str, str], TranslatedRelease | Unavailable] = {}
+    for release in releases:
+        for lang in languages:
+            translated[(release.id, lang)] = translate_release(release, lang, resources)
+    if options.strict:
+        partial = [f"{rid} [{lang}]: untranslated segments; --strict refuses a partial edition"
+                   for (rid, lang), tr in translated.items()
+                   if not isinstance(tr, Unavailable) and _edition(tr, tr.release, lang).status is EditionStatus.PARTIAL]
+        if partial:
+            raise BuildFailed(partial)
+
+    store = OutputStore(options.out)
+    store.prepare()
+    previous = store.read(mf.MANIFEST_NAME)
+    old = mf.loads(previous, str(options.out / mf.MANIFEST_NAME)) if previous is not None else None
+
+    html = HtmlRenderer(config)
+    pdf = PdfRenderer() if "pdf" in formats else None
+    entries: dict[str, dict[str, Any]] = {}
+    for release in releases:
+        log(f"publishing {release.id}")
+        available = [lang for lang in languages if not isinstance(translated[(release.id, lang)], Unavailable)]
+        editions: dict[str, dict[str, Any]] = {}
+        for lang in languages:
+            tr = translated[(release.id, lang)]
+            edition = _edition(tr, release, lang)
+            title: str | None = None
+            title_lang: str | None = None
+            if isinstance(tr, TranslatedRelease):
+                artifacts = _render_edition(store, html, pdf, tr, available, config)
+                edition = Edition(edition.release_id, lang, edition.status, edition.reason, edition.segments,
+                                  edition.terms, tuple(artifacts))
+                title, title_lang = tr.title.text, tr.title.lang
+            report.editions.append((release, edition))
+            editions[lang] = mf.edition_json(edition, title, title_lang)
+        if old is not None:
+            # Editions of this release published earlier in languages this build did not ask for stay.
+            for prev in old["releases"]:
+                if prev["id"] == release.id:
+                    for lang, ed in prev["editions"].items():
+                        editions.setdefault(lang, ed)
+        entries[release.id] = mf.release_json(release, editions)
+    if old is not None:
+        for prev in old["releases"]:
+            entries.setdefault(prev["id"], prev)
+
+    site = _render_site(store, html, config, list(entries.values()))
+    manifest = mf.build_manifest(entries.values(), site)
+    store.write(REPORT_NAME, mf.dumps(report.to_json()), "report")
+    store.write(mf.MANIFEST_NAME, mf.dumps(manifest), "manifest")
+    return manifest, report
+
+
+def _render_edition(store: OutputStore, html: HtmlRenderer, pdf: PdfRenderer | None, tr: TranslatedRelease,
+                    available: Sequence[str], config: Config) -> list[Artifact]:
+    rid, lang = tr.release.id, tr.lang
+    artifacts: list[Artifact] = []
+    downloads: list[Link] = []
+    if pdf is not None:
+        data = pdf.render(html.release_print(tr), identity=f"{rid}/{lang}")
+        artifacts.append(store.write(f"{lang}/{rid}.pdf", data, "pdf"))
+        downloads.append(Link(href=f"{rid}.pdf", label=str(html.ui(lang)["pdf"]), type="application/pdf"))
+    alternates = [Alternate(href=f"../{other}/{rid}.html", bcp47=config.language(other).bcp47,
+                            native_name=config.language(other).native_name)
+                  for other in available if other != lang]
+    page = html.release_page(tr, downloads=downloads, alternates=alternates)
+    artifacts.insert(0, store.write(f"{lang}/{rid}.html", page.encode("utf-8"), "html"))
+    return artifacts
+
+
+def _render_site(store: OutputStore, html: HtmlRenderer, config: Config,
+                 releases: list[dict[str, Any]]) -> list[Artifact]:
+    """Index pages from the merged manifest, so releases published on earlier days stay listed."""
+    ordered = mf.build_manifest(releases, [])["releases"]
+    artifacts = [store.write("assets/style.css", html.stylesheet().encode("utf-8"), "css")]
+    links: list[LanguageLink] = []
+    missing: list[LanguageLink] = []
+    for code, cfg in sorted(config.languages.items()):
+        entries = [
+            IndexEntry(href=f"{r['id']}.html", title=ed["title"], title_lang=ed["title_lang"],
+                       title_lang_tag=config.language(ed["title_lang"]).bcp47
+                       if ed["title_lang"] in config.languages else ed["title_lang"],
+                       date=r.get("date"), status=ed["status"])
+            for r in ordered
+            if (ed := r["editions"].get(code)) and ed["status"] != EditionStatus.SKIPPED.value
+        ]
+        reasons = sorted({ed["reason"] for r in ordered if (ed := r["editions"].get(code))
+                          and ed["status"] == EditionStatus.SKIPPED.value and ed.get("reason")})
+        if entries:
+            page = html.language_index(cfg, entries)
+            artifacts.append(store.write(f"{code}/index.html", page.encode("utf-8"), "html"))
+            links.append(LanguageLink(href=f"{code}/index.html", bcp47=cfg.bcp47, native_name=cfg.native_name,
+                                      name=cfg.name, count=len(entries)))
+        elif reasons:
+            missing.append(LanguageLink(href="", bcp47=cfg.bcp47, native_name=cfg.native_name, name=cfg.name,
+                                        count=0, reason="; ".join(reasons)))
+    site_lang = config.languages.get("en") or next(iter(config.languages.values()))
+    page = html.site_index(site_lang, links, missing)
+    artifacts.append(store.write("index.html", page.encode("utf-8"), "html"))
+    return artifacts
+
+
+__all__ = ["BuildReport", "Origin", "PublishOptions", "check_sources", "publish"]

@@ -1,0 +1,142 @@
+"""HTML rendering with Jinja2 (autoescaping on): release pages, per-language indexes, the site index."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+from markupsafe import Markup, escape
+
+from ..config import Config, LanguageConfig
+from ..errors import ConfigError
+from ..model import Origin, TranslatedRelease, TranslatedSegment
+
+UI_FILE = "ui.yaml"
+FALLBACK_UI_LANG = "en"
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    label: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Alternate:
+    href: str
+    bcp47: str
+    native_name: str
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    href: str
+    title: str
+    title_lang: str
+    title_lang_tag: str
+    date: str | None
+    status: str
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    href: str
+    bcp47: str
+    native_name: str
+    name: str
+    count: int
+    reason: str = ""
+
+
+class HtmlRenderer:
+    """Owns the Jinja environment for one build."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.env = Environment(
+            loader=FileSystemLoader(config.templates_dir),
+            autoescape=select_autoescape(enabled_extensions=("html", "j2", "xml"), default=True),
+            undefined=StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self._ui = self._load_ui(config.templates_dir / UI_FILE)
+
+    @staticmethod
+    def _load_ui(path: Path) -> dict[str, dict[str, str]]:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError([f"{path}: cannot load interface strings: {exc}"]) from None
+        if not isinstance(data, dict) or FALLBACK_UI_LANG not in data:
+            raise ConfigError([f"{path}: must map language codes to strings and include '{FALLBACK_UI_LANG}'"])
+        return {str(k): {str(a): str(b) for a, b in (v or {}).items()} for k, v in data.items()}
+
+    def ui(self, lang: str) -> dict[str, Markup]:
+        """Interface strings in ``lang``; an English fallback is wrapped in lang="en" so it is read right."""
+        own = self._ui.get(lang, {})
+        out: dict[str, Markup] = {}
+        for key, text in self._ui[FALLBACK_UI_LANG].items():
+            if key in own:
+                out[key] = escape(own[key])
+            else:
+                out[key] = Markup('<span lang="en">{}</span>').format(text)
+        return out
+
+    def _lang_tag(self, code: str) -> str:
+        cfg = self.config.languages.get(code)
+        return cfg.bcp47 if cfg else code
+
+    def _segment(self, seg: TranslatedSegment) -> dict[str, Any]:
+        return {"text": seg.text, "lang": seg.lang, "lang_tag": self._lang_tag(seg.lang),
+                "origin": seg.origin.value}
+
+    def _common(self, lang: LanguageConfig, root: str) -> dict[str, Any]:
+        return {"lang": lang, "root": root, "ui": self.ui(lang.code), "site_title": self.config.publisher.site_title,
+                "publisher": self.config.publisher.name}
+
+    def _release_context(self, tr: TranslatedRelease) -> dict[str, Any]:
+        segs = [s for para in tr.paragraphs for s in para]
+        return {
+            "title": self._segment(tr.title),
+            "date": tr.release.date,
+            "source_url": tr.release.source_url,
+            "untranslated": any(s.origin is Origin.UNTRANSLATED for s in [tr.title, *segs]),
+            "paragraphs": [[self._segment(s) for s in para] for para in tr.paragraphs],
+        }
+
+    def release_page(self, tr: TranslatedRelease, *, downloads: Sequence[Link],
+                     alternates: Sequence[Alternate]) -> str:
+        lang = self.config.language(tr.lang)
+        return self._render("release.html.j2", **self._common(lang, "../"), **self._release_context(tr),
+                            downloads=downloads, alternates=alternates)
+
+    def release_print(self, tr: TranslatedRelease) -> str:
+        """The HTML WeasyPrint turns into the PDF: self-contained, stylesheet inline."""
+        lang = self.config.language(tr.lang)
+        return self._render("release.pdf.html.j2", **self._common(lang, ""), **self._release_context(tr),
+                            css=Markup(self.stylesheet("print.css.j2")))
+
+    def language_index(self, lang: LanguageConfig, entries: Sequence[IndexEntry]) -> str:
+        return self._render("language_index.html.j2", **self._common(lang, "../"), entries=entries)
+
+    def site_index(self, lang: LanguageConfig, languages: Sequence[LanguageLink],
+                   missing: Sequence[LanguageLink]) -> str:
+        return self._render("site_index.html.j2", **self._common(lang, ""), languages=languages, missing=missing)
+
+    def stylesheet(self, name: str = "style.css.j2") -> str:
+        langs = sorted(self.config.languages.values(), key=lambda cfg: cfg.code)
+        return self._render(name, languages=langs)
+
+    def _render(self, name: str, **context: Any) -> str:
+        try:
+            return self.env.get_template(name).render(**context)
+        except TemplateError as exc:
+            raise ConfigError([f"{self.config.templates_dir / name}: template error: {exc}"]) from None
+

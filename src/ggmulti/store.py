@@ -1,0 +1,82 @@
+"""The only writer of the output folder: paths checked, writes atomic, each path written once per build."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path, PurePosixPath
+
+from .errors import OutputError
+from .model import Artifact
+
+_SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class OutputStore:
+    """Writes below ``root`` only. A crash mid-write leaves the old file or the new one, never a torn one."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._written: set[str] = set()
+
+    def prepare(self) -> None:
+        if self.root.exists() and not self.root.is_dir():
+            raise OutputError(f"{self.root}: output path exists and is not a folder")
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{self.root}: cannot create output folder: {exc.strerror}") from None
+
+    def resolve(self, relpath: str) -> Path:
+        """The absolute path for ``relpath``, or OutputError if it could land outside the root."""
+        pure = PurePosixPath(relpath)
+        if pure.is_absolute() or not pure.parts or any(not _SAFE_PART.match(p) or p in (".", "..")
+                                                         for p in pure.parts):
+            raise OutputError(f"{self.root}: refused to write {relpath!r}: not a plain relative path")
+        target = self.root.joinpath(*pure.parts)
+        root = self.root.resolve()
+        # Symlinks planted inside the output folder must not redirect a write outside it.
+        parent = target.parent
+        while not parent.exists():
+            parent = parent.parent
+        if not (parent.resolve() == root or parent.resolve().is_relative_to(root)):
+            raise OutputError(f"{self.root}: refused to write {relpath!r}: it resolves outside the output folder")
+        if target.is_symlink():
+            raise OutputError(f"{self.root}: refused to write {relpath!r}: it is a symbolic link")
+        return target
+
+    def write(self, relpath: str, data: bytes, kind: str) -> Artifact:
+        if relpath in self._written:
+            raise OutputError(f"{self.root}: {relpath} would be written twice in one build")
+        target = self.resolve(relpath)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self._atomic_write(target, data)
+        self._written.add(relpath)
+        return Artifact(kind=kind, path=relpath, sha256=sha256_bytes(data), bytes=len(data))
+
+    def read(self, relpath: str) -> bytes | None:
+        target = self.resolve(relpath)
+        try:
+            return target.read_bytes()
+        except FileNotFoundError:
+            return None
+
+    @staticmethod
+    def _atomic_write(target: Path, data: bytes) -> None:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
