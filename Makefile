@@ -1,0 +1,27 @@
+# A newcomer's commands: `make demo` and `make test` (both run set-up first; set-up is idempotent).
+.PHONY: setup demo test lint bench clean
+VENV := .venv
+BIN := $(VENV)/bin
+OUT ?= output
+
+setup:
+	@scripts/setup.sh
+
+demo: setup
+	$(BIN)/ggmulti publish examples/releases --out $(OUT)
+	@echo "Open $(OUT)/index.html; the contract is $(OUT)/manifest.json, the build report $(OUT)/report.json"
+
+lint: setup
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+test: setup lint
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(OUT)/* .pytest_cache .mypy_cache .ruff_cache
+	git checkout -- $(OUT)/README.md
