@@ -26,6 +26,10 @@ class Translator(Protocol):
         """Translate a batch; the result has one string per input, in order."""
         ...
 
+    def hypotheses(self, texts: Sequence[str], n: int) -> list[list[str]]:
+        """Up to ``n`` alternative translations per input, best first (for term-pinning fallbacks)."""
+        ...
+
 
 class Memory(Protocol):
     """Approved human translations for one target language."""
