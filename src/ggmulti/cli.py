@@ -14,8 +14,12 @@ from . import __version__
 from .config import Config, load_config
 from .doctor import diagnose
 from .errors import GgmultiError
+from .glossary.diff import diff as diff_glossary
+from .glossary.diff import load_base, to_markdown, to_text
+from .glossary.load import check_directory, load_glossary
+from .ingest import ingest
 from .model import EditionStatus, Severity
-from .publish import PublishOptions, check_sources, publish
+from .publish import PublishOptions, build_resources, check_sources, publish
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -31,8 +35,12 @@ def _err(line: str) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ggmulti")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="ggmulti.toml to use (default: the nearest one up from the current folder).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="ggmulti.toml to use (default: the nearest one up from the current folder).",
+)
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None) -> None:
     """Publish press releases as translated, accessible web pages, PDFs and audio, offline."""
@@ -62,16 +70,34 @@ def check(ctx: click.Context, sources: tuple[Path, ...]) -> None:
 
 @cli.command(name="publish")
 @_sources
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder; nothing is written outside it.")
-@click.option("--lang", "langs", multiple=True, help="Language code to publish (repeatable; default: all configured).")
-@click.option("--glossary", "glossary", type=click.Path(file_okay=False, path_type=Path),
-              help="Glossary folder (default: the configured one).")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder; nothing is written outside it.",
+)
+@click.option(
+    "--lang", "langs", multiple=True, help="Language code to publish (repeatable; default: all configured)."
+)
+@click.option(
+    "--glossary",
+    "glossary",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Glossary folder (default: the configured one).",
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings and refuse partial editions.")
 @click.option("-q", "--quiet", is_flag=True, help="Only print problems.")
 @click.pass_context
-def publish_cmd(ctx: click.Context, sources: tuple[Path, ...], out: Path, langs: tuple[str, ...],
-                glossary: Path | None, strict: bool, quiet: bool) -> None:
+def publish_cmd(
+    ctx: click.Context,
+    sources: tuple[Path, ...],
+    out: Path,
+    langs: tuple[str, ...],
+    glossary: Path | None,
+    strict: bool,
+    quiet: bool,
+) -> None:
     """Run the whole pipeline on SOURCES into --out."""
     config = _config(ctx)
     if glossary is not None:
@@ -79,8 +105,9 @@ def publish_cmd(ctx: click.Context, sources: tuple[Path, ...], out: Path, langs:
 
         config = replace(config, glossary_dir=glossary)
     log = (lambda _m: None) if quiet else (lambda m: _err(m))
-    manifest, report = publish(config, PublishOptions(sources=sources, out=out, languages=langs, strict=strict),
-                               log=log)
+    manifest, report = publish(
+        config, PublishOptions(sources=sources, out=out, languages=langs, strict=strict), log=log
+    )
     for f in report.findings:
         _err(str(f))
     if not quiet:
@@ -91,8 +118,10 @@ def publish_cmd(ctx: click.Context, sources: tuple[Path, ...], out: Path, langs:
         for lang, counts in by_lang.items():
             reasons = sorted({e.reason for _r, e in report.editions if e.lang == lang and e.reason})
             tail = f"  ({'; '.join(reasons)})" if reasons else ""
-            click.echo(f"{lang:>4}: {counts['published']} published, {counts['partial']} partial, "
-                       f"{counts['skipped']} skipped{tail}")
+            click.echo(
+                f"{lang:>4}: {counts['published']} published, {counts['partial']} partial, "
+                f"{counts['skipped']} skipped{tail}"
+            )
         click.echo(f"{len(manifest['releases'])} release(s) in {out / 'manifest.json'}")
 
 
@@ -112,10 +141,62 @@ def doctor(ctx: click.Context, as_json: bool, source_lang: str) -> None:
             click.echo(f"    {label:<12} {'ok  ' if cap.available else 'MISSING'} {cap.detail}")
 
 
+def _scripts(config: Config) -> dict[str, str]:
+    return {code: cfg.script for code, cfg in config.languages.items()}
+
+
+@cli.group()
+def glossary() -> None:
+    """Check the term glossary, or show what a change to it does."""
+
+
+@glossary.command(name="check")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def glossary_check(ctx: click.Context, directory: Path | None) -> None:
+    """Validate the glossary in DIRECTORY (default: the configured one); exit 1 on any error."""
+    config = _config(ctx)
+    terms, problems = check_directory(directory or config.glossary_dir, _scripts(config))
+    for p in problems:
+        (_err if p.error else click.echo)(str(p))
+    errors = sum(p.error for p in problems)
+    _err(f"{len(terms.terms)} entries, {errors} error(s), {len(problems) - errors} note(s)")
+    if errors:
+        ctx.exit(EXIT_INPUT)
+
+
+@glossary.command(name="diff")
+@click.option("--base", required=True, help="Git revision to compare the glossary with (e.g. origin/main).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Releases to scan (repeatable; default: the configured corpus).",
+)
+@click.option("--lang", "langs", multiple=True, help="Languages to compare (default: all configured).")
+@click.pass_context
+def glossary_diff(
+    ctx: click.Context, base: str, fmt: str, sources: tuple[Path, ...], langs: tuple[str, ...]
+) -> None:
+    """Entries changed since --base, and the segments they change per language, before and after."""
+    config = _config(ctx)
+    new = load_glossary(config.glossary_dir, _scripts(config))
+    old = load_base(base, config.glossary_dir)
+    releases = ingest(sources or config.corpus)
+    report = diff_glossary(
+        old, new, base, releases, langs or config.build.languages, build_resources(config, new)
+    )
+    click.echo(to_markdown(report) if fmt == "markdown" else to_text(report), nl=False)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code so tests can call it directly."""
     try:
-        cli.main(args=list(argv) if argv is not None else sys.argv[1:], prog_name="ggmulti", standalone_mode=False)
+        cli.main(
+            args=list(argv) if argv is not None else sys.argv[1:], prog_name="ggmulti", standalone_mode=False
+        )
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.UsageError as exc:

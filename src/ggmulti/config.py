@@ -84,6 +84,7 @@ class PathsConfig(_Strict):
     glossary: str = "glossary"
     templates: str = "templates"
     memory: str = "memory"
+    corpus: tuple[str, ...] = ("examples/releases",)  # what `glossary diff` scans by default
 
 
 class _RawConfig(_Strict):
@@ -104,6 +105,7 @@ class Config:
     glossary_dir: Path
     templates_dir: Path
     memory_dir: Path
+    corpus: tuple[Path, ...] = ()
 
     def language(self, code: str) -> LanguageConfig:
         return self.languages[code]
@@ -115,8 +117,14 @@ def builtin_language(code: str) -> LanguageConfig | None:
         return None
     name, native, bcp47, script, font, voice, detect = row
     return LanguageConfig(
-        code=code, name=name, native_name=native, bcp47=bcp47, script=script, font=font,
-        voice=voice, langdetect=detect,
+        code=code,
+        name=name,
+        native_name=native,
+        bcp47=bcp47,
+        script=script,
+        font=font,
+        voice=voice,
+        langdetect=detect,
     )
 
 
@@ -178,7 +186,11 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
         except ValidationError as exc:
             for err in exc.errors():
                 where = _format_loc(("languages", code, *err["loc"]))
-                hint = "" if base else f" (unknown language '{code}': give name, native_name, bcp47, script, font)"
+                hint = (
+                    ""
+                    if base
+                    else f" (unknown language '{code}': give name, native_name, bcp47, script, font)"
+                )
                 problems.append(f"{label}: {where}: {err['msg']}{hint}")
     if problems:
         raise ConfigError(problems)
@@ -199,4 +211,5 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
         glossary_dir=resolve(raw.paths.glossary),
         templates_dir=templates,
         memory_dir=resolve(raw.paths.memory),
+        corpus=tuple(resolve(p) for p in raw.paths.corpus),
     )

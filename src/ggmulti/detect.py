@@ -46,8 +46,9 @@ class LanguageChecker:
         declared = release.source_lang
         where = f"{release.source_ref} ({release.id})"
         if self._profiles.get(declared) is None and declared not in self._profiles.values():
-            finding = Finding(Severity.WARNING, where,
-                              f"langdetect has no profile for '{declared}': language not checked")
+            finding = Finding(
+                Severity.WARNING, where, f"langdetect has no profile for '{declared}': language not checked"
+            )
             return LanguageReport(release.id, declared, None, (), (finding,))
         results = tuple(ParagraphLanguage(i, *self.detect(p)) for i, p in enumerate(release.paragraphs))
         weight: Counter[str] = Counter()
@@ -59,17 +60,25 @@ class LanguageChecker:
         mismatched = [r for r in results if r.lang is not None and r.lang != declared]
         if detected is not None and detected != declared:
             first = next(r for r in mismatched if r.lang == detected)
-            findings.append(Finding(
-                Severity.ERROR, where,
-                f"declared '{declared}' but the text is '{detected}' (paragraph {first.index + 1}: "
-                f"{_excerpt(release.paragraphs[first.index])!r})"))
+            findings.append(
+                Finding(
+                    Severity.ERROR,
+                    where,
+                    f"declared '{declared}' but the text is '{detected}' (paragraph {first.index + 1}: "
+                    f"{_excerpt(release.paragraphs[first.index])!r})",
+                )
+            )
         else:
             for r in mismatched:
                 if r.probability >= MIN_PROBABILITY:
-                    findings.append(Finding(
-                        Severity.WARNING, where,
-                        f"paragraph {r.index + 1} looks like '{r.lang}' ({r.probability:.2f}), not '{declared}': "
-                        f"{_excerpt(release.paragraphs[r.index])!r}"))
+                    findings.append(
+                        Finding(
+                            Severity.WARNING,
+                            where,
+                            f"paragraph {r.index + 1} looks like '{r.lang}' ({r.probability:.2f}), not '{declared}': "
+                            f"{_excerpt(release.paragraphs[r.index])!r}",
+                        )
+                    )
         return LanguageReport(release.id, declared, detected, results, tuple(findings))
 
 

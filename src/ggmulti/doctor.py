@@ -91,11 +91,18 @@ def _font(lang: LanguageConfig) -> Capability:
     return Capability(True, lang.font)
 
 
-def diagnose(config: Config, source_lang: str = "en", models_root: Path | None = None) -> list[LanguageStatus]:
+def diagnose(
+    config: Config, source_lang: str = "en", models_root: Path | None = None
+) -> list[LanguageStatus]:
     voices = espeak_voices()
     root = models_root or packages_dir()
     return [
-        LanguageStatus(code, cfg.name, _translation(cfg, source_lang, config.memory_dir, root),
-                       _voice(cfg, voices), _font(cfg))
+        LanguageStatus(
+            code,
+            cfg.name,
+            _translation(cfg, source_lang, config.memory_dir, root),
+            _voice(cfg, voices),
+            _font(cfg),
+        )
         for code, cfg in config.languages.items()
     ]

@@ -19,7 +19,7 @@ from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
 import yaml
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 from markdown_it import MarkdownIt
@@ -37,10 +37,43 @@ DOCUMENT_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 _ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
-_BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "th", "dd", "dt",
-               "figcaption", "caption")
-_DROPPED_TAGS = ("script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math",
-                 "head", "title", "meta", "link", "form", "button", "select", "textarea")
+_BLOCK_TAGS = (
+    "p",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "td",
+    "th",
+    "dd",
+    "dt",
+    "figcaption",
+    "caption",
+)
+_DROPPED_TAGS = (
+    "script",
+    "style",
+    "template",
+    "noscript",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "math",
+    "head",
+    "title",
+    "meta",
+    "link",
+    "form",
+    "button",
+    "select",
+    "textarea",
+)
 _TITLE_WORDS = 12
 _ID_WORDS = 8
 _BREAK = "\x1e"  # paragraph boundary marker; a control character, so never in cleaned text
@@ -61,6 +94,7 @@ class _Draft:
 
 
 # ---------------------------------------------------------------- ids and text helpers
+
 
 def slugify(text: str, *, max_length: int = MAX_ID_LENGTH) -> str:
     """ASCII kebab-case slug; never contains '/', '.', or '..' so it cannot escape a folder."""
@@ -100,8 +134,13 @@ def derive_title(first_paragraph: str, lang: str) -> str:
 
 def _clean_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
-    text = "".join(ch for ch in text if ch in "\t\n" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
-                   or ch in "\u200b\u200c\u200d")
+    text = "".join(
+        ch
+        for ch in text
+        if ch in "\t\n"
+        or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
+        or ch in "\u200b\u200c\u200d"
+    )
     return " ".join(text.split())
 
 
@@ -153,11 +192,14 @@ def _check_url(url: Any, where: str) -> str | None:
 
 # ---------------------------------------------------------------- reading files
 
+
 def _read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_SOURCE_BYTES:
-            raise InputError(f"{path}: {size:,} bytes is over the {MAX_SOURCE_BYTES:,}-byte limit for a source")
+            raise InputError(
+                f"{path}: {size:,} bytes is over the {MAX_SOURCE_BYTES:,}-byte limit for a source"
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file or folder") from None
@@ -178,19 +220,26 @@ def _read_text(path: Path) -> str:
 
 def _looks_like_xml(text: str) -> bool:
     head = text.lstrip()[:512].lower()
-    return head.startswith("<?xml") or head.startswith("<rss") or head.startswith("<feed") or \
-        head.startswith("<!doctype")
+    return (
+        head.startswith("<?xml")
+        or head.startswith("<rss")
+        or head.startswith("<feed")
+        or head.startswith("<!doctype")
+    )
 
 
 # ---------------------------------------------------------------- feeds
 
+
 def _parse_xml(text: str, where: Path) -> Element:
     try:
-        return safe_fromstring(text.encode("utf-8"), forbid_dtd=True, forbid_entities=True,
-                               forbid_external=True)
+        return safe_fromstring(
+            text.encode("utf-8"), forbid_dtd=True, forbid_entities=True, forbid_external=True
+        )
     except DefusedXmlException as exc:
-        raise InputError(f"{where}: refused XML with a DOCTYPE or entity declaration ({type(exc).__name__})") \
-            from None
+        raise InputError(
+            f"{where}: refused XML with a DOCTYPE or entity declaration ({type(exc).__name__})"
+        ) from None
     except ParseError as exc:
         line, col = getattr(exc, "position", (0, 0))
         reason = str(exc).split(":")[0]
@@ -213,16 +262,21 @@ def _feed_entries(root: Element, path: Path) -> Iterator[tuple[dict[str, Any], s
         for n, item in enumerate(channel.findall("item"), start=1):
             body = _child_text(item, _CONTENT_ENCODED) or _child_text(item, "description") or ""
             guid = _child_text(item, "guid")
-            yield {
-                "title": _child_text(item, "title"),
-                "guid": guid,
-                "link": _child_text(item, "link"),
-                "date": _child_text(item, "pubDate"),
-                "html": body,
-                "lang": feed_lang,
-            }, f"{path}#item {n}"
+            yield (
+                {
+                    "title": _child_text(item, "title"),
+                    "guid": guid,
+                    "link": _child_text(item, "link"),
+                    "date": _child_text(item, "pubDate"),
+                    "html": body,
+                    "lang": feed_lang,
+                },
+                f"{path}#item {n}",
+            )
     elif root.tag == f"{_ATOM}feed":
-        feed_lang = (root.get("{http://www.w3.org/XML/1998/namespace}lang") or "").split("-")[0].lower() or None
+        feed_lang = (root.get("{http://www.w3.org/XML/1998/namespace}lang") or "").split("-")[
+            0
+        ].lower() or None
         for n, entry in enumerate(root.findall(f"{_ATOM}entry"), start=1):
             content = entry.find(f"{_ATOM}content")
             if content is None:
@@ -233,6 +287,11 @@ def _feed_entries(root: Element, path: Path) -> Iterator[tuple[dict[str, Any], s
                 if kind == "xhtml":
                     from xml.etree.ElementTree import tostring  # serialising our own parsed tree
 
+                    # Drop the XHTML namespace, or html.parser sees <html:p>/<html:script> and neither
+                    # splits paragraphs nor drops scripts.
+                    for el in content.iter():
+                        if isinstance(el.tag, str):
+                            el.tag = el.tag.rpartition("}")[2]
                     html = "".join(tostring(c, encoding="unicode") for c in content)
                 elif kind == "html":
                     html = content.text or ""
@@ -242,15 +301,20 @@ def _feed_entries(root: Element, path: Path) -> Iterator[tuple[dict[str, Any], s
             link_el = entry.find(f"{_ATOM}link[@rel='alternate']")
             if link_el is None:
                 link_el = entry.find(f"{_ATOM}link")
-            yield {
-                "title": _child_text(entry, f"{_ATOM}title"),
-                "guid": _child_text(entry, f"{_ATOM}id"),
-                "link": link_el.get("href") if link_el is not None else None,
-                "date": _child_text(entry, f"{_ATOM}published") or _child_text(entry, f"{_ATOM}updated"),
-                "html": html,
-                "lang": (entry.get("{http://www.w3.org/XML/1998/namespace}lang") or "").split("-")[0].lower()
-                or feed_lang,
-            }, f"{path}#entry {n}"
+            yield (
+                {
+                    "title": _child_text(entry, f"{_ATOM}title"),
+                    "guid": _child_text(entry, f"{_ATOM}id"),
+                    "link": link_el.get("href") if link_el is not None else None,
+                    "date": _child_text(entry, f"{_ATOM}published") or _child_text(entry, f"{_ATOM}updated"),
+                    "html": html,
+                    "lang": (entry.get("{http://www.w3.org/XML/1998/namespace}lang") or "")
+                    .split("-")[0]
+                    .lower()
+                    or feed_lang,
+                },
+                f"{path}#entry {n}",
+            )
     else:
         raise InputError(f"{path}: XML root <{root.tag}> is neither an RSS 2.0 <rss> nor an Atom <feed>")
 
@@ -267,16 +331,25 @@ def _read_feed(path: Path, text: str, default_lang: str) -> list[_Draft]:
         if not paragraphs:
             raise InputError(f"{ref}: item has no text")
         lang = entry["lang"] or default_lang
-        title = _clean_text(html_to_paragraphs(entry["title"])[0]) if entry["title"] else \
-            derive_title(paragraphs[0], lang)
+        title_parts = html_to_paragraphs(entry["title"]) if entry["title"] else ()
+        # A title that is only markup (e.g. an escaped <script>) reduces to nothing: derive one instead.
+        title = _clean_text(" ".join(title_parts)) if title_parts else derive_title(paragraphs[0], lang)
         guid = entry["guid"] or entry["link"]
         rid = id_from_guid(guid) if guid else slugify(title)
-        drafts.append(_Draft(
-            id=rid or f"r-{hashlib.sha256(paragraphs[0].encode()).hexdigest()[:10]}",
-            title=title, date=_iso_date(entry["date"], ref), lang=lang, paragraphs=paragraphs, ref=ref,
-            url=_check_url(entry["link"], ref) if entry["link"] and str(entry["link"]).startswith("http") else None,
-            explicit_id=False,
-        ))
+        drafts.append(
+            _Draft(
+                id=rid or f"r-{hashlib.sha256(paragraphs[0].encode()).hexdigest()[:10]}",
+                title=title,
+                date=_iso_date(entry["date"], ref),
+                lang=lang,
+                paragraphs=paragraphs,
+                ref=ref,
+                url=_check_url(entry["link"], ref)
+                if entry["link"] and str(entry["link"]).startswith("http")
+                else None,
+                explicit_id=bool(entry["guid"]),  # a guid names the item, like a front-matter id
+            )
+        )
     if not drafts:
         raise InputError(f"{path}: feed has no items")
     return drafts
@@ -313,8 +386,12 @@ def _read_document(path: Path, text: str, default_lang: str) -> list[_Draft]:
         if unknown:
             raise InputError(f"{path}: unknown front matter key(s): {', '.join(unknown)}")
         meta = loaded
-        body = text[match.end():]
-    html = MarkdownIt("commonmark", {"html": False}).render(body)
+        body = text[match.end() :]
+    # Raw HTML and every link are let through to html_to_paragraphs, which drops scripts, styles,
+    # handlers and link targets; escaping them here would publish "<script>" or "javascript:" as text.
+    md = MarkdownIt("commonmark", {"html": True})
+    md.validateLink = lambda _url: True  # type: ignore[assignment]
+    html = md.render(body)
     paragraphs = html_to_paragraphs(html)
     if not paragraphs:
         raise InputError(f"{path}: no text after the front matter")
@@ -322,14 +399,24 @@ def _read_document(path: Path, text: str, default_lang: str) -> list[_Draft]:
     explicit = "id" in meta
     rid = str(meta.get("id", "")).strip() if explicit else slugify(re.sub(r"^\d+[-_]", "", path.stem))
     if explicit and not _ID_RE.match(rid):
-        raise InputError(f"{path}: id {rid[:60]!r} must be lowercase letters, digits and hyphens "
-                         f"(at most {MAX_ID_LENGTH})")
+        raise InputError(
+            f"{path}: id {rid[:60]!r} must be lowercase letters, digits and hyphens (at most {MAX_ID_LENGTH})"
+        )
     title = _clean_text(str(meta["title"])) if meta.get("title") else derive_title(paragraphs[0], lang)
     if not title:
         raise InputError(f"{path}: empty title")
-    return [_Draft(id=rid or f"r-{hashlib.sha256(body.encode()).hexdigest()[:10]}", title=title,
-                   date=_iso_date(meta.get("date"), str(path)), lang=lang, paragraphs=paragraphs, ref=str(path),
-                   url=_check_url(meta.get("source_url"), str(path)), explicit_id=explicit)]
+    return [
+        _Draft(
+            id=rid or f"r-{hashlib.sha256(body.encode()).hexdigest()[:10]}",
+            title=title,
+            date=_iso_date(meta.get("date"), str(path)),
+            lang=lang,
+            paragraphs=paragraphs,
+            ref=str(path),
+            url=_check_url(meta.get("source_url"), str(path)),
+            explicit_id=explicit,
+        )
+    ]
 
 
 def _read_text_dump(path: Path, text: str, default_lang: str) -> list[_Draft]:
@@ -338,9 +425,18 @@ def _read_text_dump(path: Path, text: str, default_lang: str) -> list[_Draft]:
     for n, chunk in enumerate((c for c in text.split(TEXT_DUMP_SEPARATOR) if c.strip()), start=1):
         paragraphs = tuple(p for p in (_clean_text(line) for line in chunk.splitlines()) if p)
         title = derive_title(paragraphs[0], default_lang)
-        drafts.append(_Draft(id=slugify(" ".join(title.split()[:_ID_WORDS])) or f"release-{n}", title=title, date=None,
-                             lang=default_lang, paragraphs=paragraphs, ref=f"{path}#release {n}", url=None,
-                             explicit_id=False))
+        drafts.append(
+            _Draft(
+                id=slugify(" ".join(title.split()[:_ID_WORDS])) or f"release-{n}",
+                title=title,
+                date=None,
+                lang=default_lang,
+                paragraphs=paragraphs,
+                ref=f"{path}#release {n}",
+                url=None,
+                explicit_id=False,
+            )
+        )
     if not drafts:
         raise InputError(f"{path}: no releases in the text dump")
     return drafts
@@ -348,11 +444,17 @@ def _read_text_dump(path: Path, text: str, default_lang: str) -> list[_Draft]:
 
 # ---------------------------------------------------------------- entry point
 
+
 def _source_files(source: Path) -> list[Path]:
     if source.is_dir():
-        files = sorted(p for p in source.rglob("*") if p.is_file() and not p.name.startswith(".")
-                       and p.suffix.lower() in FEED_SUFFIXES | DOCUMENT_SUFFIXES
-                       and p.name.lower() != "readme.md")
+        files = sorted(
+            p
+            for p in source.rglob("*")
+            if p.is_file()
+            and not p.name.startswith(".")
+            and p.suffix.lower() in FEED_SUFFIXES | DOCUMENT_SUFFIXES
+            and p.name.lower() != "readme.md"
+        )
         if not files:
             raise InputError(f"{source}: folder has no .md, .txt, .xml, .rss or .atom files")
         return files
@@ -376,16 +478,29 @@ def ingest(sources: Iterable[Path], default_lang: str = "en") -> list[Release]:
             drafts.extend(read_source(path, default_lang))
     releases: list[Release] = []
     seen: dict[str, str] = {}
+    # Explicit ids first, so a derived id never takes one, whatever order the sources come in.
+    for d in drafts:
+        if d.explicit_id:
+            if d.id in seen:
+                raise InputError(f"{d.ref}: id '{d.id}' is already used by {seen[d.id]}")
+            seen[d.id] = d.ref
     for d in drafts:
         rid = d.id
-        if rid in seen:
-            if d.explicit_id:
-                raise InputError(f"{d.ref}: id '{rid}' is already used by {seen[rid]}")
+        if not d.explicit_id and rid in seen:
             n = 2
             while f"{rid}-{n}" in seen:
                 n += 1
             rid = f"{rid}-{n}"
         seen[rid] = d.ref
-        releases.append(Release(id=rid, title=d.title, date=d.date, source_lang=d.lang, paragraphs=d.paragraphs,
-                                source_ref=d.ref, source_url=d.url))
+        releases.append(
+            Release(
+                id=rid,
+                title=d.title,
+                date=d.date,
+                source_lang=d.lang,
+                paragraphs=d.paragraphs,
+                source_ref=d.ref,
+                source_url=d.url,
+            )
+        )
     return releases

@@ -67,11 +67,18 @@ def loads(data: bytes, where: str) -> dict[str, Any]:
     try:
         manifest = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise OutputError(f"{where}: existing manifest is not valid JSON ({exc}); move it away to start over") \
-            from None
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("releases"), list) or any(
-        not isinstance(r, dict) or not isinstance(r.get("id"), str) or not isinstance(r.get("editions"), dict)
-        for r in manifest["releases"]
+        raise OutputError(
+            f"{where}: existing manifest is not valid JSON ({exc}); move it away to start over"
+        ) from None
+    if (
+        not isinstance(manifest, dict)
+        or not isinstance(manifest.get("releases"), list)
+        or any(
+            not isinstance(r, dict)
+            or not isinstance(r.get("id"), str)
+            or not isinstance(r.get("editions"), dict)
+            for r in manifest["releases"]
+        )
     ):
         raise OutputError(f"{where}: existing manifest has an unexpected shape; move it away to start over")
     return manifest

@@ -71,6 +71,37 @@ class Segment:
 TITLE_PARAGRAPH = -1
 
 
+@dataclass(frozen=True)
+class TermHit:
+    """A term found in a source segment: ``text[start:end]`` is the surface form."""
+
+    term_id: str
+    start: int
+    end: int
+    surface: str
+
+
+class Layer(StrEnum):
+    """How a hit was pinned; each layer is tried only when the previous one failed."""
+
+    PLACEHOLDER = "placeholder"
+    HYPOTHESIS = "hypothesis"  # a lower-ranked hypothesis kept every placeholder
+    ALTERNATIVE = "alternative"  # a second protection style
+    SPLIT = "split"  # translated around the term and joined
+    SOURCE = "source"  # the edition is the source text itself
+    MEMORY = "memory"  # an approved human translation that contains the approved form
+
+
+@dataclass(frozen=True)
+class TermCheck:
+    term_id: str
+    surface: str
+    expected: str | None  # the approved target form, None if the glossary has none for the language
+    pinned: bool
+    layer: Layer | None
+    reason: str = ""
+
+
 class Origin(StrEnum):
     SOURCE = "source"  # the edition is in the release's own language
     MEMORY = "memory"  # an approved human translation
@@ -86,6 +117,7 @@ class TranslatedSegment:
     origin: Origin
     engine: str | None = None
     model_sha256: str | None = None
+    terms: tuple[TermCheck, ...] = ()
 
 
 class EditionStatus(StrEnum):

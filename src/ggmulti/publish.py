@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -11,13 +11,14 @@ from . import manifest as mf
 from .config import Config
 from .detect import LanguageChecker
 from .errors import BuildFailed, ConfigError
+from .glossary.load import load_glossary
+from .glossary.model import Glossary
 from .ingest import ingest
 from .model import (
     Artifact,
     Edition,
     EditionStatus,
     Finding,
-    Origin,
     Release,
     SegmentCounts,
     Severity,
@@ -27,7 +28,7 @@ from .model import (
 from .render.html import Alternate, HtmlRenderer, IndexEntry, LanguageLink, Link
 from .render.pdf import PdfRenderer
 from .store import OutputStore
-from .translate.stage import Resources, Unavailable, translate_release
+from .translate.stage import Resources, TranslationStage, Unavailable, term_counts
 
 REPORT_NAME = "report.json"
 
@@ -50,11 +51,19 @@ class BuildReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "findings": [{"severity": f.severity.value, "where": f.where, "message": f.message}
-                         for f in self.findings],
+            "findings": [
+                {"severity": f.severity.value, "where": f.where, "message": f.message} for f in self.findings
+            ],
             "editions": [
-                {"release": r.id, "lang": e.lang, "status": e.status.value, "reason": e.reason,
-                 "notes": list(e.notes), "segments": vars(e.segments), "terms": vars(e.terms)}
+                {
+                    "release": r.id,
+                    "lang": e.lang,
+                    "status": e.status.value,
+                    "reason": e.reason,
+                    "notes": list(e.notes),
+                    "segments": vars(e.segments),
+                    "terms": vars(e.terms),
+                }
                 for r, e in self.editions
             ],
         }
@@ -70,25 +79,50 @@ def check_sources(config: Config, sources: Sequence[Path]) -> tuple[list[Release
     return releases, findings
 
 
+def build_resources(config: Config, glossary: Glossary) -> Resources:
+    """Engines and memories available on this machine for the configured languages."""
+    return Resources(glossary=glossary)
+
+
 def _edition(tr: TranslatedRelease | Unavailable, release: Release, lang: str) -> Edition:
     if isinstance(tr, Unavailable):
         return Edition(release.id, lang, EditionStatus.SKIPPED, tr.reason, SegmentCounts(), TermCounts())
     counts = SegmentCounts.of([tr.title, *(s for para in tr.paragraphs for s in para)])
     if counts.untranslated:
-        status, reason = EditionStatus.PARTIAL, f"{counts.untranslated} of {counts.total} segments untranslated"
+        status, reason = (
+            EditionStatus.PARTIAL,
+            f"{counts.untranslated} of {counts.total} segments untranslated",
+        )
     else:
         status, reason = EditionStatus.PUBLISHED, None
-    return Edition(release.id, lang, status, reason, counts, TermCounts())
+    terms = term_counts(tr)
+    notes = tuple(
+        sorted(
+            {
+                f"term {c.term_id} ({c.surface!r}) missed: {c.reason}"
+                for s in [tr.title, *(x for para in tr.paragraphs for x in para)]
+                for c in s.terms
+                if not c.pinned
+            }
+        )
+    )
+    return Edition(release.id, lang, status, reason, counts, terms, notes=notes)
 
 
-def publish(config: Config, options: PublishOptions,
-            log: Callable[[str], None] = lambda _m: None) -> tuple[dict[str, Any], BuildReport]:
+def publish(
+    config: Config, options: PublishOptions, log: Callable[[str], None] = lambda _m: None
+) -> tuple[dict[str, Any], BuildReport]:
     """Run the whole pipeline; returns the manifest written and the build report."""
     languages = options.languages or config.build.languages
     unknown = [code for code in languages if code not in config.languages]
     if unknown:
-        raise ConfigError([f"--lang {code}: not a configured language (configured: "
-                           f"{', '.join(sorted(config.languages))})" for code in unknown])
+        raise ConfigError(
+            [
+                f"--lang {code}: not a configured language (configured: "
+                f"{', '.join(sorted(config.languages))})"
+                for code in unknown
+            ]
+        )
     formats = options.formats or config.build.formats
 
     releases, findings = check_sources(config, options.sources)
@@ -99,17 +133,30 @@ def publish(config: Config, options: PublishOptions,
     if errors:
         raise BuildFailed([str(f) for f in errors])
 
-    resources = Resources(translators={}, memories={})
+    glossary = load_glossary(
+        config.glossary_dir, {code: cfg.script for code, cfg in config.languages.items()}
+    )
+    stage = TranslationStage(build_resources(config, glossary))
     translated: dict[tuple[str, str], TranslatedRelease | Unavailable] = {}
-    for release in releases:
-        for lang in languages:
-            translated[(release.id, lang)] = translate_release(release, lang, resources)
+    for lang in languages:
+        log(f"translating into {lang}")
+        for rid, tr in stage.run(releases, lang).items():
+            translated[(rid, lang)] = tr
     if options.strict:
-        partial = [f"{rid} [{lang}]: untranslated segments; --strict refuses a partial edition"
-                   for (rid, lang), tr in translated.items()
-                   if not isinstance(tr, Unavailable) and _edition(tr, tr.release, lang).status is EditionStatus.PARTIAL]
-        if partial:
-            raise BuildFailed(partial)
+        refused = []
+        for (rid, lang), tr in translated.items():
+            if isinstance(tr, Unavailable):
+                continue
+            ed = _edition(tr, tr.release, lang)
+            if ed.status is EditionStatus.PARTIAL:
+                refused.append(f"{rid} [{lang}]: untranslated segments; --strict refuses a partial edition")
+            if ed.terms.pinned < ed.terms.expected:
+                refused.append(
+                    f"{rid} [{lang}]: term success {ed.terms.pinned}/{ed.terms.expected}; "
+                    f"--strict needs 100% ({'; '.join(ed.notes)})"
+                )
+        if refused:
+            raise BuildFailed(refused)
 
     store = OutputStore(options.out)
     store.prepare()
@@ -121,7 +168,9 @@ def publish(config: Config, options: PublishOptions,
     entries: dict[str, dict[str, Any]] = {}
     for release in releases:
         log(f"publishing {release.id}")
-        available = [lang for lang in languages if not isinstance(translated[(release.id, lang)], Unavailable)]
+        available = [
+            lang for lang in languages if not isinstance(translated[(release.id, lang)], Unavailable)
+        ]
         editions: dict[str, dict[str, Any]] = {}
         for lang in languages:
             tr = translated[(release.id, lang)]
@@ -130,8 +179,7 @@ def publish(config: Config, options: PublishOptions,
             title_lang: str | None = None
             if isinstance(tr, TranslatedRelease):
                 artifacts = _render_edition(store, html, pdf, tr, available, config)
-                edition = Edition(edition.release_id, lang, edition.status, edition.reason, edition.segments,
-                                  edition.terms, tuple(artifacts))
+                edition = replace(edition, artifacts=tuple(artifacts))
                 title, title_lang = tr.title.text, tr.title.lang
             report.editions.append((release, edition))
             editions[lang] = mf.edition_json(edition, title, title_lang)
@@ -153,8 +201,14 @@ def publish(config: Config, options: PublishOptions,
     return manifest, report
 
 
-def _render_edition(store: OutputStore, html: HtmlRenderer, pdf: PdfRenderer | None, tr: TranslatedRelease,
-                    available: Sequence[str], config: Config) -> list[Artifact]:
+def _render_edition(
+    store: OutputStore,
+    html: HtmlRenderer,
+    pdf: PdfRenderer | None,
+    tr: TranslatedRelease,
+    available: Sequence[str],
+    config: Config,
+) -> list[Artifact]:
     rid, lang = tr.release.id, tr.lang
     artifacts: list[Artifact] = []
     downloads: list[Link] = []
@@ -162,16 +216,23 @@ def _render_edition(store: OutputStore, html: HtmlRenderer, pdf: PdfRenderer | N
         data = pdf.render(html.release_print(tr), identity=f"{rid}/{lang}")
         artifacts.append(store.write(f"{lang}/{rid}.pdf", data, "pdf"))
         downloads.append(Link(href=f"{rid}.pdf", label=str(html.ui(lang)["pdf"]), type="application/pdf"))
-    alternates = [Alternate(href=f"../{other}/{rid}.html", bcp47=config.language(other).bcp47,
-                            native_name=config.language(other).native_name)
-                  for other in available if other != lang]
+    alternates = [
+        Alternate(
+            href=f"../{other}/{rid}.html",
+            bcp47=config.language(other).bcp47,
+            native_name=config.language(other).native_name,
+        )
+        for other in available
+        if other != lang
+    ]
     page = html.release_page(tr, downloads=downloads, alternates=alternates)
     artifacts.insert(0, store.write(f"{lang}/{rid}.html", page.encode("utf-8"), "html"))
     return artifacts
 
 
-def _render_site(store: OutputStore, html: HtmlRenderer, config: Config,
-                 releases: list[dict[str, Any]]) -> list[Artifact]:
+def _render_site(
+    store: OutputStore, html: HtmlRenderer, config: Config, releases: list[dict[str, Any]]
+) -> list[Artifact]:
     """Index pages from the merged manifest, so releases published on earlier days stay listed."""
     ordered = mf.build_manifest(releases, [])["releases"]
     artifacts = [store.write("assets/style.css", html.stylesheet().encode("utf-8"), "css")]
@@ -179,27 +240,52 @@ def _render_site(store: OutputStore, html: HtmlRenderer, config: Config,
     missing: list[LanguageLink] = []
     for code, cfg in sorted(config.languages.items()):
         entries = [
-            IndexEntry(href=f"{r['id']}.html", title=ed["title"], title_lang=ed["title_lang"],
-                       title_lang_tag=config.language(ed["title_lang"]).bcp47
-                       if ed["title_lang"] in config.languages else ed["title_lang"],
-                       date=r.get("date"), status=ed["status"])
+            IndexEntry(
+                href=f"{r['id']}.html",
+                title=ed["title"],
+                title_lang=ed["title_lang"],
+                title_lang_tag=config.language(ed["title_lang"]).bcp47
+                if ed["title_lang"] in config.languages
+                else ed["title_lang"],
+                date=r.get("date"),
+                status=ed["status"],
+            )
             for r in ordered
             if (ed := r["editions"].get(code)) and ed["status"] != EditionStatus.SKIPPED.value
         ]
-        reasons = sorted({ed["reason"] for r in ordered if (ed := r["editions"].get(code))
-                          and ed["status"] == EditionStatus.SKIPPED.value and ed.get("reason")})
+        reasons = sorted(
+            {
+                ed["reason"]
+                for r in ordered
+                if (ed := r["editions"].get(code))
+                and ed["status"] == EditionStatus.SKIPPED.value
+                and ed.get("reason")
+            }
+        )
         if entries:
             page = html.language_index(cfg, entries)
             artifacts.append(store.write(f"{code}/index.html", page.encode("utf-8"), "html"))
-            links.append(LanguageLink(href=f"{code}/index.html", bcp47=cfg.bcp47, native_name=cfg.native_name,
-                                      name=cfg.name, count=len(entries)))
+            links.append(
+                LanguageLink(
+                    href=f"{code}/index.html",
+                    bcp47=cfg.bcp47,
+                    native_name=cfg.native_name,
+                    name=cfg.name,
+                    count=len(entries),
+                )
+            )
         elif reasons:
-            missing.append(LanguageLink(href="", bcp47=cfg.bcp47, native_name=cfg.native_name, name=cfg.name,
-                                        count=0, reason="; ".join(reasons)))
+            missing.append(
+                LanguageLink(
+                    href="",
+                    bcp47=cfg.bcp47,
+                    native_name=cfg.native_name,
+                    name=cfg.name,
+                    count=0,
+                    reason="; ".join(reasons),
+                )
+            )
     site_lang = config.languages.get("en") or next(iter(config.languages.values()))
     page = html.site_index(site_lang, links, missing)
     artifacts.append(store.write("index.html", page.encode("utf-8"), "html"))
     return artifacts
-
-
-__all__ = ["BuildReport", "Origin", "PublishOptions", "check_sources", "publish"]

@@ -13,9 +13,47 @@ from .model import TITLE_PARAGRAPH, Release, Segment
 
 # Abbreviations that end with a period but rarely end a sentence in press releases.
 _ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof gov sen rep st jr sr co corp inc ltd no vs etc approx dept
-    jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k d.c e.g i.e a.m p.m"""
-    .split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "gov",
+        "sen",
+        "rep",
+        "st",
+        "jr",
+        "sr",
+        "co",
+        "corp",
+        "inc",
+        "ltd",
+        "no",
+        "vs",
+        "etc",
+        "approx",
+        "dept",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "u.s",
+        "u.k",
+        "d.c",
+        "e.g",
+        "i.e",
+        "a.m",
+        "p.m",
+    ]
 )
 
 # Latin, Cyrillic, Devanagari, ...: terminator + closing quotes/brackets, then whitespace.
@@ -33,7 +71,7 @@ def _is_abbreviation(before: str) -> bool:
     if word in _ABBREVIATIONS:
         return True
     # Initials such as "J." in "J. Smith", and dotted acronyms such as "U.S." or "D.C."
-    return len(word) == 1 and word.isalpha() or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
+    return (len(word) == 1 and word.isalpha()) or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
 
 
 def split_sentences(text: str, lang: str) -> list[str]:

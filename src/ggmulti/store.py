@@ -36,8 +36,11 @@ class OutputStore:
     def resolve(self, relpath: str) -> Path:
         """The absolute path for ``relpath``, or OutputError if it could land outside the root."""
         pure = PurePosixPath(relpath)
-        if pure.is_absolute() or not pure.parts or any(not _SAFE_PART.match(p) or p in (".", "..")
-                                                         for p in pure.parts):
+        if (
+            pure.is_absolute()
+            or not pure.parts
+            or any(not _SAFE_PART.match(p) or p in (".", "..") for p in pure.parts)
+        ):
             raise OutputError(f"{self.root}: refused to write {relpath!r}: not a plain relative path")
         target = self.root.joinpath(*pure.parts)
         root = self.root.resolve()
@@ -46,7 +49,9 @@ class OutputStore:
         while not parent.exists():
             parent = parent.parent
         if not (parent.resolve() == root or parent.resolve().is_relative_to(root)):
-            raise OutputError(f"{self.root}: refused to write {relpath!r}: it resolves outside the output folder")
+            raise OutputError(
+                f"{self.root}: refused to write {relpath!r}: it resolves outside the output folder"
+            )
         if target.is_symlink():
             raise OutputError(f"{self.root}: refused to write {relpath!r}: it is a symbolic link")
         return target

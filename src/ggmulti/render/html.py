@@ -75,7 +75,9 @@ class HtmlRenderer:
         except (OSError, yaml.YAMLError) as exc:
             raise ConfigError([f"{path}: cannot load interface strings: {exc}"]) from None
         if not isinstance(data, dict) or FALLBACK_UI_LANG not in data:
-            raise ConfigError([f"{path}: must map language codes to strings and include '{FALLBACK_UI_LANG}'"])
+            raise ConfigError(
+                [f"{path}: must map language codes to strings and include '{FALLBACK_UI_LANG}'"]
+            )
         return {str(k): {str(a): str(b) for a, b in (v or {}).items()} for k, v in data.items()}
 
     def ui(self, lang: str) -> dict[str, Markup]:
@@ -94,12 +96,21 @@ class HtmlRenderer:
         return cfg.bcp47 if cfg else code
 
     def _segment(self, seg: TranslatedSegment) -> dict[str, Any]:
-        return {"text": seg.text, "lang": seg.lang, "lang_tag": self._lang_tag(seg.lang),
-                "origin": seg.origin.value}
+        return {
+            "text": seg.text,
+            "lang": seg.lang,
+            "lang_tag": self._lang_tag(seg.lang),
+            "origin": seg.origin.value,
+        }
 
     def _common(self, lang: LanguageConfig, root: str) -> dict[str, Any]:
-        return {"lang": lang, "root": root, "ui": self.ui(lang.code), "site_title": self.config.publisher.site_title,
-                "publisher": self.config.publisher.name}
+        return {
+            "lang": lang,
+            "root": root,
+            "ui": self.ui(lang.code),
+            "site_title": self.config.publisher.site_title,
+            "publisher": self.config.publisher.name,
+        }
 
     def _release_context(self, tr: TranslatedRelease) -> dict[str, Any]:
         segs = [s for para in tr.paragraphs for s in para]
@@ -111,24 +122,37 @@ class HtmlRenderer:
             "paragraphs": [[self._segment(s) for s in para] for para in tr.paragraphs],
         }
 
-    def release_page(self, tr: TranslatedRelease, *, downloads: Sequence[Link],
-                     alternates: Sequence[Alternate]) -> str:
+    def release_page(
+        self, tr: TranslatedRelease, *, downloads: Sequence[Link], alternates: Sequence[Alternate]
+    ) -> str:
         lang = self.config.language(tr.lang)
-        return self._render("release.html.j2", **self._common(lang, "../"), **self._release_context(tr),
-                            downloads=downloads, alternates=alternates)
+        return self._render(
+            "release.html.j2",
+            **self._common(lang, "../"),
+            **self._release_context(tr),
+            downloads=downloads,
+            alternates=alternates,
+        )
 
     def release_print(self, tr: TranslatedRelease) -> str:
         """The HTML WeasyPrint turns into the PDF: self-contained, stylesheet inline."""
         lang = self.config.language(tr.lang)
-        return self._render("release.pdf.html.j2", **self._common(lang, ""), **self._release_context(tr),
-                            css=Markup(self.stylesheet("print.css.j2")))
+        return self._render(
+            "release.pdf.html.j2",
+            **self._common(lang, ""),
+            **self._release_context(tr),
+            css=Markup(self.stylesheet("print.css.j2")),
+        )
 
     def language_index(self, lang: LanguageConfig, entries: Sequence[IndexEntry]) -> str:
         return self._render("language_index.html.j2", **self._common(lang, "../"), entries=entries)
 
-    def site_index(self, lang: LanguageConfig, languages: Sequence[LanguageLink],
-                   missing: Sequence[LanguageLink]) -> str:
-        return self._render("site_index.html.j2", **self._common(lang, ""), languages=languages, missing=missing)
+    def site_index(
+        self, lang: LanguageConfig, languages: Sequence[LanguageLink], missing: Sequence[LanguageLink]
+    ) -> str:
+        return self._render(
+            "site_index.html.j2", **self._common(lang, ""), languages=languages, missing=missing
+        )
 
     def stylesheet(self, name: str = "style.css.j2") -> str:
         langs = sorted(self.config.languages.values(), key=lambda cfg: cfg.code)
@@ -139,4 +163,3 @@ class HtmlRenderer:
             return self.env.get_template(name).render(**context)
         except TemplateError as exc:
             raise ConfigError([f"{self.config.templates_dir / name}: template error: {exc}"]) from None
-

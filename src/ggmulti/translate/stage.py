@@ -1,15 +1,27 @@
 """The translate stage: source, approved memory or machine per segment, never a silent substitute.
 
-Engines and memories are owned by the build and passed in; this module holds no state of its own.
+Engines, memories and the glossary are owned by the build and passed in; this module keeps no state
+between builds. All segments of one language go to the engine together (one batch per pinning layer).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
-from ..model import Origin, Release, Segment, TranslatedRelease, TranslatedSegment
+from ..glossary.model import Glossary
+from ..glossary.pin import Pinner
+from ..model import (
+    Layer,
+    Origin,
+    Release,
+    Segment,
+    TermCheck,
+    TermCounts,
+    TranslatedRelease,
+    TranslatedSegment,
+)
 from ..segment import segment_release, title_segment
 
 
@@ -46,49 +58,106 @@ class Unavailable:
 
 @dataclass(frozen=True)
 class Resources:
-    """What the build has for translating into other languages, keyed by (source, target)."""
+    """What the build has for translating, keyed by (source, target) and target language."""
 
-    translators: Mapping[tuple[str, str], Translator]
-    memories: Mapping[str, Memory]
-
-
-def translate_release(release: Release, lang: str, resources: Resources) -> TranslatedRelease | Unavailable:
-    """One release into ``lang``: memory first, then the engine, else untranslated (marked as such)."""
-    title = title_segment(release)
-    paragraphs = segment_release(release)
-    if lang == release.source_lang:
-        return TranslatedRelease(
-            release=release, lang=lang, title=_as_source(title, lang),
-            paragraphs=tuple(tuple(_as_source(s, lang) for s in para) for para in paragraphs),
-        )
-    translator = resources.translators.get((release.source_lang, lang))
-    memory = resources.memories.get(lang)
-    if translator is None and memory is None:
-        return Unavailable(f"no translation model for {release.source_lang}->{lang} and no approved translations")
-
-    flat = [title, *(s for para in paragraphs for s in para)]
-    results: dict[str, TranslatedSegment] = {}
-    pending: list[Segment] = []
-    for seg in flat:
-        approved = memory.lookup(seg.text, release.source_lang) if memory is not None else None
-        if approved is not None:
-            results[seg.key] = TranslatedSegment(seg, approved, lang, Origin.MEMORY)
-        else:
-            pending.append(seg)
-    if pending and translator is not None:
-        outputs = translator.translate([s.text for s in pending])
-        if len(outputs) != len(pending):
-            raise RuntimeError(f"{translator.engine} returned {len(outputs)} translations for {len(pending)} segments")
-        for seg, out in zip(pending, outputs, strict=True):
-            results[seg.key] = TranslatedSegment(seg, out, lang, Origin.MACHINE, translator.engine,
-                                                 translator.model_sha256)
-    for seg in pending:
-        results.setdefault(seg.key, TranslatedSegment(seg, seg.text, release.source_lang, Origin.UNTRANSLATED))
-    return TranslatedRelease(
-        release=release, lang=lang, title=results[title.key],
-        paragraphs=tuple(tuple(results[s.key] for s in para) for para in paragraphs),
-    )
+    translators: Mapping[tuple[str, str], Translator] = field(default_factory=dict)
+    memories: Mapping[str, Memory] = field(default_factory=dict)
+    glossary: Glossary = field(default_factory=lambda: Glossary(()))
 
 
-def _as_source(seg: Segment, lang: str) -> TranslatedSegment:
-    return TranslatedSegment(seg, seg.text, lang, Origin.SOURCE)
+def term_counts(tr: TranslatedRelease) -> TermCounts:
+    checks = [c for s in _segments(tr) for c in s.terms]
+    return TermCounts(expected=len(checks), pinned=sum(c.pinned for c in checks))
+
+
+def _segments(tr: TranslatedRelease) -> list[TranslatedSegment]:
+    return [tr.title, *(s for para in tr.paragraphs for s in para)]
+
+
+class TranslationStage:
+    """Owned by one build: term pinners are compiled once per language pair and reused."""
+
+    def __init__(self, resources: Resources) -> None:
+        self.resources = resources
+        self._pinners: dict[tuple[str, str], Pinner] = {}
+
+    def pinner(self, source_lang: str, target_lang: str) -> Pinner:
+        key = (source_lang, target_lang)
+        if key not in self._pinners:
+            self._pinners[key] = Pinner(self.resources.glossary, source_lang, target_lang)
+        return self._pinners[key]
+
+    def availability(self, source_lang: str, lang: str) -> Unavailable | None:
+        if lang == source_lang:
+            return None
+        if (source_lang, lang) in self.resources.translators or lang in self.resources.memories:
+            return None
+        return Unavailable(f"no translation model for {source_lang}->{lang} and no approved translations")
+
+    def run(self, releases: Sequence[Release], lang: str) -> dict[str, TranslatedRelease | Unavailable]:
+        """Every release into ``lang``: memory first, then the engine, else untranslated (marked as such)."""
+        out: dict[str, TranslatedRelease | Unavailable] = {}
+        work: list[tuple[Release, list[Segment], list[list[Segment]]]] = []
+        for release in releases:
+            missing = self.availability(release.source_lang, lang)
+            if missing is not None:
+                out[release.id] = missing
+                continue
+            title = title_segment(release)
+            paragraphs = segment_release(release)
+            work.append((release, [title, *(s for para in paragraphs for s in para)], paragraphs))
+
+        results: dict[str, TranslatedSegment] = {}
+        pending: dict[tuple[str, str], list[tuple[Segment, Release]]] = {}
+        for release, flat, _ in work:
+            src = release.source_lang
+            pinner = self.pinner(src, lang)
+            memory = self.resources.memories.get(lang)
+            for seg in flat:
+                if lang == src:
+                    checks = tuple(
+                        TermCheck(h.term_id, h.surface, h.surface, True, Layer.SOURCE)
+                        for h in pinner.hits(seg.text)
+                    )
+                    results[seg.key] = TranslatedSegment(seg, seg.text, lang, Origin.SOURCE, terms=checks)
+                    continue
+                approved = memory.lookup(seg.text, src) if memory is not None else None
+                if approved is not None:
+                    checks = pinner.check_existing(seg.text, approved, Layer.MEMORY)
+                    results[seg.key] = TranslatedSegment(seg, approved, lang, Origin.MEMORY, terms=checks)
+                else:
+                    pending.setdefault((src, lang), []).append((seg, release))
+
+        for (src, tgt), items in pending.items():
+            translator = self.resources.translators.get((src, tgt))
+            pinner = self.pinner(src, tgt)
+            if translator is None:
+                for seg, _release in items:
+                    checks = tuple(
+                        TermCheck(h.term_id, h.surface, pinner.approved(h), False, None, "untranslated")
+                        for h in pinner.hits(seg.text)
+                    )
+                    results[seg.key] = TranslatedSegment(
+                        seg, seg.text, src, Origin.UNTRANSLATED, terms=checks
+                    )
+                continue
+            pinned = pinner.translate([seg.text for seg, _ in items], translator)
+            for (seg, _release), p in zip(items, pinned, strict=True):
+                results[seg.key] = TranslatedSegment(
+                    seg,
+                    p.text,
+                    tgt,
+                    Origin.MACHINE,
+                    translator.engine,
+                    translator.model_sha256,
+                    terms=p.checks,
+                )
+
+        for release, flat, paragraphs in work:
+            out[release.id] = TranslatedRelease(
+                release=release,
+                lang=lang,
+                title=results[flat[0].key],
+                paragraphs=tuple(tuple(results[s.key] for s in para) for para in paragraphs),
+            )
+        return out

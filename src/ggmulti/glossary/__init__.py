@@ -1,0 +1,1 @@
+"""The term glossary: approved forms of names and titles, pinned through translation and checked in review."""

@@ -1,0 +1,214 @@
+"""Load glossary/*.yaml into Terms, with every schema problem reported as file:line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from ..errors import GlossaryError
+from .check import Problem, consistency_problems
+from .model import Glossary, Term
+
+MAX_GLOSSARY_FILE_BYTES = 2 * 1024 * 1024
+_LANG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+_ID = r"^[a-z0-9][a-z0-9-]{0,79}$"
+_FORM = {"type": "string", "minLength": 1, "maxLength": 200}
+
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["kind", "entries"],
+    "properties": {
+        "kind": {"type": "string", "pattern": r"^[a-z][a-z-]*$"},
+        "description": {"type": "string"},
+        "entries": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "forms"],
+                "properties": {
+                    "id": {"type": "string", "pattern": _ID},
+                    "forms": {
+                        "type": "object",
+                        "minProperties": 1,
+                        "additionalProperties": False,
+                        "patternProperties": {_LANG: _FORM},
+                    },
+                    "variants": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "patternProperties": {_LANG: {"type": "array", "items": _FORM}},
+                    },
+                    "spoken": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "patternProperties": {_LANG: _FORM},
+                    },
+                    "dnt": {"type": "boolean"},
+                    "note": {"type": "string"},
+                    "review": {"type": "array", "items": {"type": "string", "pattern": _LANG}},
+                },
+            },
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class Located:
+    """A YAML document as plain data, plus the line of every node by its path."""
+
+    data: Any
+    lines: dict[tuple[str | int, ...], int]
+
+
+def _to_data(
+    node: yaml.Node, path: tuple[str | int, ...], lines: dict[tuple[str | int, ...], int], where: str
+) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = _to_data(key_node, (*path, "<key>"), {}, where)
+            if not isinstance(key, str):
+                raise GlossaryError(f"{where}:{key_node.start_mark.line + 1}: keys must be text, got {key!r}")
+            if key in out:
+                raise GlossaryError(f"{where}:{key_node.start_mark.line + 1}: duplicate key '{key}'")
+            out[key] = _to_data(value_node, (*path, key), lines, where)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_data(child, (*path, i), lines, where) for i, child in enumerate(node.value)]
+    assert isinstance(node, yaml.ScalarNode)
+    tag = node.tag
+    if tag == "tag:yaml.org,2002:str":
+        return node.value
+    if tag == "tag:yaml.org,2002:bool":
+        return node.value.lower() in ("true", "yes", "on")
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+        return node.value  # numbers are never valid glossary values; the schema names the field
+    raise GlossaryError(f"{where}:{node.start_mark.line + 1}: unsupported YAML tag {tag!r}")
+
+
+def read_yaml(text: str, where: str) -> Located:
+    """Compose (never construct) the document, so no tag can build a Python object."""
+    lines: dict[tuple[str | int, ...], int] = {}
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 0
+        raise GlossaryError(f"{where}:{line}: invalid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise GlossaryError(f"{where}: invalid YAML: {exc}") from None
+    if node is None:
+        raise GlossaryError(f"{where}:1: empty glossary file")
+    return Located(_to_data(node, (), lines, where), lines)
+
+
+def _line_of(located: Located, path: tuple[str | int, ...]) -> int:
+    while path not in located.lines and path:
+        path = path[:-1]
+    return located.lines.get(path, 1)
+
+
+def schema_problems(located: Located, where: str) -> list[str]:
+    validator = Draft202012Validator(SCHEMA)
+    problems = []
+    for err in sorted(
+        validator.iter_errors(located.data), key=lambda e: (_line_of(located, tuple(e.path)), e.message)
+    ):
+        path = tuple(err.path)
+        field = ".".join(str(p) for p in path) or "(top level)"
+        message = err.message
+        if err.validator == "additionalProperties":
+            message = message.replace("Additional properties are not allowed", "unknown field(s)")
+        problems.append(f"{where}:{_line_of(located, path)}: {field}: {message}")
+    return problems
+
+
+def terms_from(located: Located, where: str) -> list[Term]:
+    kind = located.data["kind"]
+    terms = []
+    for i, entry in enumerate(located.data["entries"]):
+        terms.append(
+            Term(
+                id=entry["id"],
+                kind=kind,
+                forms=dict(entry["forms"]),
+                variants={k: tuple(v) for k, v in entry.get("variants", {}).items()},
+                spoken=dict(entry.get("spoken", {})),
+                dnt=bool(entry.get("dnt", False)),
+                note=entry.get("note", ""),
+                review=tuple(entry.get("review", [])),
+                file=where,
+                line=_line_of(located, ("entries", i)),
+            )
+        )
+    return terms
+
+
+def parse_file(text: str, where: str) -> tuple[list[Term], list[str]]:
+    """Terms of one glossary file, or the list of its problems (all of them, each with file:line)."""
+    try:
+        located = read_yaml(text, where)
+    except GlossaryError as exc:
+        return [], [str(exc)]
+    problems = schema_problems(located, where)
+    if problems:
+        return [], problems
+    return terms_from(located, where), []
+
+
+def glossary_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.yaml") if p.is_file())
+
+
+def load_texts(texts: dict[str, str]) -> tuple[Glossary, list[str]]:
+    """Glossary from {file name: YAML text}: shared by the working tree and `glossary diff --base REV`."""
+    terms: list[Term] = []
+    problems: list[str] = []
+    for where in sorted(texts):
+        file_terms, file_problems = parse_file(texts[where], where)
+        terms.extend(file_terms)
+        problems.extend(file_problems)
+    return Glossary(tuple(terms)), problems
+
+
+def read_directory(directory: Path) -> dict[str, str]:
+    if not directory.is_dir():
+        raise GlossaryError(f"{directory}: glossary folder not found")
+    texts: dict[str, str] = {}
+    for path in glossary_files(directory):
+        where = str(path)
+        if path.stat().st_size > MAX_GLOSSARY_FILE_BYTES:
+            raise GlossaryError(f"{where}: over {MAX_GLOSSARY_FILE_BYTES:,} bytes; split it by kind")
+        try:
+            texts[where] = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise GlossaryError(f"{where}: not UTF-8 text") from None
+    return texts
+
+
+def check_directory(directory: Path, scripts: dict[str, str] | None = None) -> tuple[Glossary, list[Problem]]:
+    """Every problem of the glossary in ``directory``: schema (file:line) and across entries."""
+    glossary, schema = load_texts(read_directory(directory))
+    problems = [Problem.parse(p) for p in schema]
+    problems += consistency_problems(glossary, scripts)
+    return glossary, problems
+
+
+def load_glossary(directory: Path, scripts: dict[str, str] | None = None) -> Glossary:
+    """The glossary of ``directory``; GlossaryError listing every error if any entry or file is invalid."""
+    glossary, problems = check_directory(directory, scripts)
+    errors = [str(p) for p in problems if p.error]
+    if errors:
+        raise GlossaryError("\n".join(errors))
+    return glossary
