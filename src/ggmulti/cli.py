@@ -185,16 +185,22 @@ def glossary_diff(
     new = load_glossary(config.glossary_dir, _scripts(config))
     old = load_base(base, config.glossary_dir)
     releases = ingest(sources or config.corpus)
-    report = diff_glossary(
-        old, new, base, releases, langs or config.build.languages, build_resources(config, new)
-    )
+    languages = langs or config.build.languages
+    with build_resources(config, new, {r.source_lang for r in releases}, languages) as resources:
+        report = diff_glossary(old, new, base, releases, languages, resources)
     click.echo(to_markdown(report) if fmt == "markdown" else to_text(report), nl=False)
+
+
+from .cli_models import models_group, translate_cmd  # noqa: E402  (kept beside its registration)
+
+cli.add_command(models_group)
+cli.add_command(translate_cmd)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code so tests can call it directly."""
     try:
-        cli.main(
+        code = cli.main(
             args=list(argv) if argv is not None else sys.argv[1:], prog_name="ggmulti", standalone_mode=False
         )
     except click.exceptions.Exit as exc:
@@ -212,7 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in str(exc).splitlines():
             _err(f"error: {line}")
         return EXIT_INPUT
-    return EXIT_OK
+    # Without standalone mode, click returns ctx.exit()'s code instead of raising it.
+    return code if isinstance(code, int) else EXIT_OK
 
 
 if __name__ == "__main__":

@@ -80,6 +80,16 @@ class BuildConfig(_Strict):
         return v
 
 
+class TranslationConfig(_Strict):
+    beam_size: int = Field(default=4, ge=1, le=16)
+    compute_type: str = "default"
+    models_dir: str | None = (
+        None  # default: $GGMULTI_MODELS_DIR, $ARGOS_PACKAGES_DIR, ~/.local/share/ggmulti/models
+    )
+    cache: str = ".cache/translations.sqlite"
+    pivot: str = "en"
+
+
 class PathsConfig(_Strict):
     glossary: str = "glossary"
     templates: str = "templates"
@@ -91,6 +101,7 @@ class _RawConfig(_Strict):
     publisher: PublisherConfig = PublisherConfig()
     build: BuildConfig = BuildConfig()
     paths: PathsConfig = PathsConfig()
+    translation: TranslationConfig = TranslationConfig()
     languages: dict[str, dict[str, Any]] = {}
 
 
@@ -106,6 +117,9 @@ class Config:
     templates_dir: Path
     memory_dir: Path
     corpus: tuple[Path, ...] = ()
+    translation: TranslationConfig = TranslationConfig()
+    models_dir: Path | None = None
+    cache_path: Path | None = None
 
     def language(self, code: str) -> LanguageConfig:
         return self.languages[code]
@@ -171,7 +185,9 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
     except ValidationError as exc:
         for err in exc.errors():
             problems.append(f"{label}: {_format_loc(err['loc'])}: {err['msg']}")
-        raise ConfigError(problems) from exc
+        # Go on with the sections that are valid, so the language tables are checked in the same run.
+        bad = {err["loc"][0] for err in exc.errors() if err["loc"]}
+        raw = _RawConfig.model_validate({k: v for k, v in data.items() if k not in bad})
 
     languages: dict[str, LanguageConfig] = {}
     wanted = list(dict.fromkeys([*raw.build.languages, *raw.languages.keys()]))
@@ -212,4 +228,7 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
         templates_dir=templates,
         memory_dir=resolve(raw.paths.memory),
         corpus=tuple(resolve(p) for p in raw.paths.corpus),
+        translation=raw.translation,
+        models_dir=resolve(raw.translation.models_dir) if raw.translation.models_dir else None,
+        cache_path=resolve(raw.translation.cache),
     )

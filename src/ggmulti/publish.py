@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,9 @@ from .model import (
 from .render.html import Alternate, HtmlRenderer, IndexEntry, LanguageLink, Link
 from .render.pdf import PdfRenderer
 from .store import OutputStore
-from .translate.stage import Resources, TranslationStage, Unavailable, term_counts
+from .translate.argos import DecodeOptions, Engines
+from .translate.cache import TranslationCache
+from .translate.stage import Resources, TranslationStage, Translator, Unavailable, term_counts
 
 REPORT_NAME = "report.json"
 
@@ -79,9 +82,25 @@ def check_sources(config: Config, sources: Sequence[Path]) -> tuple[list[Release
     return releases, findings
 
 
-def build_resources(config: Config, glossary: Glossary) -> Resources:
-    """Engines and memories available on this machine for the configured languages."""
-    return Resources(glossary=glossary)
+@contextmanager
+def build_resources(
+    config: Config, glossary: Glossary, source_langs: Iterable[str], languages: Iterable[str]
+) -> Iterator[Resources]:
+    """Engines (with the translation cache) and memories for these language pairs, closed afterwards."""
+    options = DecodeOptions(
+        beam_size=config.translation.beam_size, compute_type=config.translation.compute_type
+    )
+    with ExitStack() as stack:
+        cache = stack.enter_context(TranslationCache(config.cache_path)) if config.cache_path else None
+        engines = stack.enter_context(
+            Engines(config.models_dir, options=options, cache=cache, pivot=config.translation.pivot)
+        )
+        translators: dict[tuple[str, str], Translator] = {}
+        for src in set(source_langs):
+            for lang in languages:
+                if lang != src and (found := engines.translator(src, lang)) is not None:
+                    translators[(src, lang)] = found
+        yield Resources(translators=translators, glossary=glossary)
 
 
 def _edition(tr: TranslatedRelease | Unavailable, release: Release, lang: str) -> Edition:
@@ -136,12 +155,13 @@ def publish(
     glossary = load_glossary(
         config.glossary_dir, {code: cfg.script for code, cfg in config.languages.items()}
     )
-    stage = TranslationStage(build_resources(config, glossary))
     translated: dict[tuple[str, str], TranslatedRelease | Unavailable] = {}
-    for lang in languages:
-        log(f"translating into {lang}")
-        for rid, tr in stage.run(releases, lang).items():
-            translated[(rid, lang)] = tr
+    with build_resources(config, glossary, {r.source_lang for r in releases}, languages) as resources:
+        stage = TranslationStage(resources)
+        for lang in languages:
+            log(f"translating into {lang}")
+            for rid, tr in stage.run(releases, lang).items():
+                translated[(rid, lang)] = tr
     if options.strict:
         refused = []
         for (rid, lang), tr in translated.items():

@@ -67,6 +67,15 @@ def script_problems(term: Term, scripts: dict[str, str]) -> list[Problem]:
             continue
         own = "|".join(rf"\p{{Script={name}}}" for name in allowed)
         for form in forms:
+            if "Latin" not in allowed and not regex.search(own, form):
+                problems.append(
+                    Problem(
+                        term.file,
+                        term.line,
+                        f"{term.id}: {lang} form {form!r} has no letter of the {scripts[lang]} script",
+                    )
+                )
+                continue
             bad = [
                 w
                 for w in regex.findall(rf"(?:(?!{own})\p{{L}})+", form)

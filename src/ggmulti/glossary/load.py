@@ -17,6 +17,9 @@ MAX_GLOSSARY_FILE_BYTES = 2 * 1024 * 1024
 _LANG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 _ID = r"^[a-z0-9][a-z0-9-]{0,79}$"
 _FORM = {"type": "string", "minLength": 1, "maxLength": 200}
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str", "bool", "null", "int", "float")
+)
 
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -72,6 +75,8 @@ def _to_data(
     node: yaml.Node, path: tuple[str | int, ...], lines: dict[tuple[str | int, ...], int], where: str
 ) -> Any:
     lines[path] = node.start_mark.line + 1
+    if node.tag not in _PLAIN_TAGS:
+        raise GlossaryError(f"{where}:{node.start_mark.line + 1}: unsupported YAML tag {node.tag!r}")
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -92,9 +97,7 @@ def _to_data(
         return node.value.lower() in ("true", "yes", "on")
     if tag == "tag:yaml.org,2002:null":
         return None
-    if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
-        return node.value  # numbers are never valid glossary values; the schema names the field
-    raise GlossaryError(f"{where}:{node.start_mark.line + 1}: unsupported YAML tag {tag!r}")
+    return node.value  # int and float: never valid glossary values; the schema names the field
 
 
 def read_yaml(text: str, where: str) -> Located:
@@ -119,9 +122,11 @@ def _line_of(located: Located, path: tuple[str | int, ...]) -> int:
     return located.lines.get(path, 1)
 
 
-def schema_problems(located: Located, where: str) -> list[str]:
+def schema_problems(located: Located, where: str) -> tuple[list[str], set[int]]:
+    """Problems as "file:line: field: message", and the indexes of entries they make unusable."""
     validator = Draft202012Validator(SCHEMA)
     problems = []
+    broken: set[int] = set()
     for err in sorted(
         validator.iter_errors(located.data), key=lambda e: (_line_of(located, tuple(e.path)), e.message)
     ):
@@ -131,13 +136,16 @@ def schema_problems(located: Located, where: str) -> list[str]:
         if err.validator == "additionalProperties":
             message = message.replace("Additional properties are not allowed", "unknown field(s)")
         problems.append(f"{where}:{_line_of(located, path)}: {field}: {message}")
-    return problems
+        broken.add(int(path[1]) if len(path) > 1 and path[0] == "entries" else -1)
+    return problems, broken
 
 
-def terms_from(located: Located, where: str) -> list[Term]:
+def terms_from(located: Located, where: str, skip: set[int]) -> list[Term]:
     kind = located.data["kind"]
     terms = []
     for i, entry in enumerate(located.data["entries"]):
+        if i in skip:
+            continue
         terms.append(
             Term(
                 id=entry["id"],
@@ -156,15 +164,18 @@ def terms_from(located: Located, where: str) -> list[Term]:
 
 
 def parse_file(text: str, where: str) -> tuple[list[Term], list[str]]:
-    """Terms of one glossary file, or the list of its problems (all of them, each with file:line)."""
+    """The usable terms of one glossary file, and all of its problems (each with file:line).
+
+    Entries with schema problems are left out, so the checks across entries still run on the rest.
+    """
     try:
         located = read_yaml(text, where)
     except GlossaryError as exc:
         return [], [str(exc)]
-    problems = schema_problems(located, where)
-    if problems:
+    problems, broken = schema_problems(located, where)
+    if -1 in broken:
         return [], problems
-    return terms_from(located, where), []
+    return terms_from(located, where, broken), problems
 
 
 def glossary_files(directory: Path) -> list[Path]:
