@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +117,7 @@ class Config:
     templates_dir: Path
     memory_dir: Path
     corpus: tuple[Path, ...] = ()
-    translation: TranslationConfig = TranslationConfig()
+    translation: TranslationConfig = field(default_factory=TranslationConfig)
     models_dir: Path | None = None
     cache_path: Path | None = None
 

@@ -23,6 +23,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -305,6 +306,8 @@ def _validated_members(archive: zipfile.ZipFile, where: str, max_bytes: int) -> 
         raw = archive.read(f"{top}/metadata.json")
     except KeyError as exc:
         raise ModelError(f"{where}: no {top}/metadata.json") from exc
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        raise ModelError(f"{where}: corrupt archive ({exc})") from exc
     try:
         meta = _parse_metadata(json.loads(raw.decode("utf-8")), f"{where}: {top}/metadata.json")
     except (UnicodeDecodeError, ValueError) as exc:
@@ -386,7 +389,10 @@ def install(
             root.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=".install-", dir=root))
             try:
-                _extract(archive, staging, max_unpacked_bytes, where)
+                try:
+                    _extract(archive, staging, max_unpacked_bytes, where)
+                except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+                    raise ModelError(f"{where}: corrupt archive ({exc})") from exc
                 record = {"sha256": actual, "file": record_name or file.name}
                 (staging / top / INSTALL_RECORD).write_text(
                     json.dumps(record, indent=2) + "\n", encoding="utf-8"
