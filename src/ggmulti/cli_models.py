@@ -1,0 +1,231 @@
+"""`ggmulti models ...` and `ggmulti translate`: model management and quick offline translation.
+
+Click only parses and prints; the work is done by ggmulti.translate (models, argos, cache) and
+:func:`translate_text`, which tests and other commands call directly.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Protocol
+
+import click
+
+from .config import find_config
+from .segment import split_sentences
+from .translate.argos import DecodeOptions, Engines
+from .translate.cache import TranslationCache
+from .translate.models import (
+    LOCK_NAME,
+    PUBLIC_INDEX_URL,
+    install,
+    iter_lock_status,
+    packages_dir,
+    parse_pair,
+    read_lock,
+    remove,
+    scan_packages,
+)
+from .translate.models import fetch as fetch_models
+from .translate.stage import Translator
+
+# Languages written without spaces between sentences.
+_JOIN_WITHOUT_SPACE = frozenset({"zh", "ja"})
+
+
+class _HasText(Protocol):
+    @property
+    def text(self) -> str: ...
+
+
+class GlossaryHook(Protocol):
+    """Translates segments with terms pinned (ggmulti.glossary's Pinner for one language pair)."""
+
+    def translate(self, texts: Sequence[str], translator: Translator) -> Sequence[_HasText]: ...
+
+
+def translate_text(
+    text: str,
+    translator: Translator,
+    source_lang: str,
+    target_lang: str,
+    glossary: GlossaryHook | None = None,
+) -> str:
+    """Translate running text: paragraphs are lines, sentences come from ggmulti.segment; one batch in all.
+
+    With ``glossary`` the terms are pinned exactly as in the build (it drives the translator itself).
+    """
+    paragraphs = [split_sentences(line, source_lang) for line in text.splitlines()]
+    flat = [s for para in paragraphs for s in para]
+    if glossary is not None:
+        outputs = [p.text for p in glossary.translate(flat, translator)]
+    else:
+        outputs = translator.translate(flat) if flat else []
+    if len(outputs) != len(flat):
+        raise RuntimeError(
+            f"{translator.engine} returned {len(outputs)} translations for {len(flat)} sentences"
+        )
+    joiner = "" if target_lang in _JOIN_WITHOUT_SPACE else " "
+    lines, it = [], iter(outputs)
+    for para in paragraphs:
+        lines.append(joiner.join(next(it) for _ in para))
+    return "\n".join(lines)
+
+
+def _project_root(ctx: click.Context) -> Path:
+    config_path: Path | None = ctx.obj.get("config_path") if ctx.obj else None
+    found = config_path or find_config(Path.cwd())
+    return found.resolve().parent if found else Path.cwd()
+
+
+def _lock_path(ctx: click.Context) -> Path:
+    explicit: Path | None = ctx.obj.get("lock_path") if ctx.obj else None
+    return explicit or _project_root(ctx) / LOCK_NAME
+
+
+def _models_dir(ctx: click.Context) -> Path:
+    explicit: Path | None = ctx.obj.get("models_dir") if ctx.obj else None
+    return explicit or packages_dir()
+
+
+_models_dir_option = click.option(
+    "--models-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Model folder (default: $GGMULTI_MODELS_DIR, $ARGOS_PACKAGES_DIR or ~/.local/share/ggmulti/models).",
+)
+
+
+@click.group(name="models")
+@_models_dir_option
+@click.option(
+    "--lock",
+    "lock_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"Lock file (default: {LOCK_NAME} beside ggmulti.toml).",
+)
+@click.pass_context
+def models_group(ctx: click.Context, models_dir: Path | None, lock_path: Path | None) -> None:
+    """Install, list, remove and fetch translation models (Argos .argosmodel packages)."""
+    ctx.ensure_object(dict)
+    ctx.obj["models_dir"] = models_dir
+    ctx.obj["lock_path"] = lock_path
+
+
+@models_group.command(name="install")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--sha256", "sha256", help="Expected sha256 of FILE; installing refuses anything else.")
+@click.pass_context
+def install_cmd(ctx: click.Context, file: Path, sha256: str | None) -> None:
+    """Verify FILE, unpack it into the model folder and record it in models.lock."""
+    result = install(file, sha256, root=_models_dir(ctx), lock_path=_lock_path(ctx))
+    m = result.model
+    verb = "already installed" if result.unchanged else "installed"
+    replaced = f" (replaced {', '.join(result.replaced)})" if result.replaced else ""
+    click.echo(f"{verb} {m.path.name}: {', '.join(m.pairs)} version {m.version} sha256 {m.sha256}{replaced}")
+
+
+@models_group.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def list_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Installed and locked models per language pair, with their lock status."""
+    root = _models_dir(ctx)
+    models, problems = scan_packages(root)
+    lock = read_lock(_lock_path(ctx))
+    rows = [
+        {
+            "pair": pair,
+            "status": status,
+            "package": m.path.name if m else None,
+            "version": m.version if m else lock[pair].package_version,
+            "sha256": m.sha256 if m else lock[pair].sha256,
+            "target_prefix": m.prefix_for(parse_pair(pair)[1]) if m else None,
+        }
+        for pair, m, status in iter_lock_status(models, lock)
+    ]
+    if as_json:
+        click.echo(json.dumps({"models_dir": str(root), "models": rows, "problems": problems}, indent=2))
+        return
+    if not rows:
+        click.echo(f"no models in {root}")
+    for row in rows:
+        click.echo(f"{row['pair']:<8} {row['package'] or '-':<28} {row['version'] or '-':<8} {row['status']}")
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+
+
+@models_group.command(name="remove")
+@click.argument("pair")
+@click.pass_context
+def remove_cmd(ctx: click.Context, pair: str) -> None:
+    """Remove the model serving PAIR (e.g. zh-en) and its models.lock entries."""
+    removed = remove(pair, root=_models_dir(ctx), lock_path=_lock_path(ctx))
+    click.echo(f"removed {', '.join(removed) if removed else 'the lock entry'} for {pair}")
+
+
+@models_group.command(name="fetch")
+@click.argument("langs", nargs=-1, required=True)
+@click.option(
+    "--index",
+    "index_url",
+    default=PUBLIC_INDEX_URL,
+    show_default=True,
+    help="Argos-format package index (an intranet mirror works the same).",
+)
+@click.option("--from", "from_code", default="en", show_default=True, help="Source language of the models.")
+@click.pass_context
+def fetch_cmd(ctx: click.Context, langs: tuple[str, ...], index_url: str, from_code: str) -> None:
+    """Download FROM->LANG models from a package index, verify their sha256 and install them."""
+    results = fetch_models(
+        list(langs), index_url, from_code=from_code, root=_models_dir(ctx), lock_path=_lock_path(ctx)
+    )
+    for r in results:
+        click.echo(f"installed {r.model.path.name}: {', '.join(r.model.pairs)} sha256 {r.model.sha256}")
+    if not results:
+        click.echo("nothing to fetch: every requested model is installed and matches models.lock")
+
+
+@click.command(name="translate")
+@click.option("--from", "from_code", required=True, help="Source language code.")
+@click.option("--to", "to_code", required=True, help="Target language code.")
+@click.argument("file", default="-", type=click.File("r", encoding="utf-8"))
+@_models_dir_option
+@click.option(
+    "--beam", "beam_size", default=4, show_default=True, type=click.IntRange(1, 16), help="Beam size."
+)
+@click.option(
+    "--compute-type",
+    default="default",
+    show_default=True,
+    help="CTranslate2 compute type (default, int8, int8_float32, float32, auto).",
+)
+@click.option(
+    "--cache",
+    "cache_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite translation cache to read and fill.",
+)
+def translate_cmd(
+    from_code: str,
+    to_code: str,
+    file: IO[str],
+    models_dir: Path | None,
+    beam_size: int,
+    compute_type: str,
+    cache_path: Path | None,
+) -> None:
+    """Translate FILE (or stdin) and print it: one line per paragraph, all sentences in one batch."""
+    text = file.read()
+    options = DecodeOptions(beam_size=beam_size, compute_type=compute_type)
+    cache = TranslationCache(cache_path) if cache_path else None
+    try:
+        with Engines(models_dir or packages_dir(), options=options, cache=cache) as engines:
+            translator = engines.require(from_code, to_code)
+            out = translate_text(text, translator, from_code, to_code)
+    finally:
+        if cache is not None:
+            cache.close()
+    sys.stdout.write(out + "\n")

@@ -1,0 +1,57 @@
+"""Shared fixtures. Translation fixtures obtain their models themselves: nothing is skipped."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def zh_en_argosmodel() -> Path:
+    """The real zh->en Argos model (74 MB), downloaded once into a cache outside the clone and sha-checked."""
+    fetcher = _load("ggmulti_fetch_test_model", ROOT / "scripts" / "fetch_test_model.py")
+    path: Path = fetcher.fetch()
+    return path
+
+
+@pytest.fixture(scope="session")
+def zh_en_models_dir(zh_en_argosmodel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A models folder with the real zh->en package installed (shared read-only by the session)."""
+    from ggmulti.translate.models import install
+
+    root = tmp_path_factory.mktemp("zh-en-models")
+    install(zh_en_argosmodel, root=root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def build_argosmodel(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """build_argosmodel(from_code, to_code, **kw) -> a tiny random-weight .argosmodel, built offline."""
+    synthetic = _load("ggmulti_synthetic_argos", ROOT / "tests" / "fixtures" / "synthetic_argos.py")
+    folder = tmp_path_factory.mktemp("synthetic-argos")
+    built: dict[tuple[object, ...], Path] = {}
+
+    def build(from_code: str, to_code: str, **kw: object) -> Path:
+        key = (from_code, to_code, *sorted((k, repr(v)) for k, v in kw.items()))
+        if key not in built:
+            out = folder / f"{len(built)}" / f"translate-{from_code}_{to_code}.argosmodel"
+            built[key] = synthetic.build_package(out, from_code, to_code, **kw)
+        return built[key]
+
+    return build
