@@ -139,7 +139,17 @@ def test_cli_translate_without_a_model_is_one_line_error(
     source = tmp_path / "in.txt"
     source.write_text("Hello.\n", encoding="utf-8")
     code = main(
-        ["translate", "--from", "en", "--to", "lo", "--models-dir", str(tmp_path / "none"), str(source)]
+        [
+            "translate",
+            "--from",
+            "en",
+            "--to",
+            "lo",
+            "--no-cache",
+            "--models-dir",
+            str(tmp_path / "none"),
+            str(source),
+        ]
     )
     err = capsys.readouterr().err
     assert code == 1

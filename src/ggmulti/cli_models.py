@@ -6,6 +6,7 @@ Click only parses and prints; the work is done by ggmulti.translate (models, arg
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -14,7 +15,7 @@ from typing import IO, Protocol
 
 import click
 
-from .config import find_config
+from .config import Config, load_config
 from .segment import split_sentences
 from .translate.argos import DecodeOptions, Engines
 from .translate.cache import TranslationCache
@@ -75,26 +76,26 @@ def translate_text(
     return "\n".join(lines)
 
 
-def _project_root(ctx: click.Context) -> Path:
+def _config(ctx: click.Context) -> Config:
     config_path: Path | None = ctx.obj.get("config_path") if ctx.obj else None
-    found = config_path or find_config(Path.cwd())
-    return found.resolve().parent if found else Path.cwd()
+    return load_config(config_path)
 
 
 def _lock_path(ctx: click.Context) -> Path:
     explicit: Path | None = ctx.obj.get("lock_path") if ctx.obj else None
-    return explicit or _project_root(ctx) / LOCK_NAME
+    return explicit or _config(ctx).root / LOCK_NAME
 
 
 def _models_dir(ctx: click.Context) -> Path:
     explicit: Path | None = ctx.obj.get("models_dir") if ctx.obj else None
-    return explicit or packages_dir()
+    return explicit or _config(ctx).models_dir or packages_dir()
 
 
 _models_dir_option = click.option(
     "--models-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Model folder (default: $GGMULTI_MODELS_DIR, $ARGOS_PACKAGES_DIR or ~/.local/share/ggmulti/models).",
+    help="Model folder (default: [translation] models_dir in ggmulti.toml, $GGMULTI_MODELS_DIR, "
+    "$ARGOS_PACKAGES_DIR or ~/.local/share/ggmulti/models).",
 )
 
 
@@ -194,38 +195,45 @@ def fetch_cmd(ctx: click.Context, langs: tuple[str, ...], index_url: str, from_c
 @click.argument("file", default="-", type=click.File("r", encoding="utf-8"))
 @_models_dir_option
 @click.option(
-    "--beam", "beam_size", default=4, show_default=True, type=click.IntRange(1, 16), help="Beam size."
+    "--beam", "beam_size", type=click.IntRange(1, 16), help="Beam size (default: ggmulti.toml's, 4)."
 )
-@click.option(
-    "--compute-type",
-    default="default",
-    show_default=True,
-    help="CTranslate2 compute type (default, int8, int8_float32, float32, auto).",
-)
+@click.option("--compute-type", help="CTranslate2 compute type: default, int8, int8_float32, float32, auto.")
 @click.option(
     "--cache",
     "cache_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="SQLite translation cache to read and fill.",
+    help="SQLite translation cache (default: the build's, from ggmulti.toml).",
 )
+@click.option("--no-cache", is_flag=True, help="Neither read nor fill the translation cache.")
+@click.pass_context
 def translate_cmd(
+    ctx: click.Context,
     from_code: str,
     to_code: str,
     file: IO[str],
     models_dir: Path | None,
-    beam_size: int,
-    compute_type: str,
+    beam_size: int | None,
+    compute_type: str | None,
     cache_path: Path | None,
+    no_cache: bool,
 ) -> None:
     """Translate FILE (or stdin) and print it: one line per paragraph, all sentences in one batch."""
+    config = _config(ctx)
+    settings = config.translation
     text = file.read()
-    options = DecodeOptions(beam_size=beam_size, compute_type=compute_type)
-    cache = TranslationCache(cache_path) if cache_path else None
-    try:
-        with Engines(models_dir or packages_dir(), options=options, cache=cache) as engines:
-            translator = engines.require(from_code, to_code)
-            out = translate_text(text, translator, from_code, to_code)
-    finally:
-        if cache is not None:
-            cache.close()
+    options = DecodeOptions(
+        beam_size=beam_size or settings.beam_size, compute_type=compute_type or settings.compute_type
+    )
+    cache_file = None if no_cache else cache_path or config.cache_path
+    with contextlib.ExitStack() as stack:
+        cache = stack.enter_context(TranslationCache(cache_file)) if cache_file else None
+        engines = stack.enter_context(
+            Engines(
+                models_dir or config.models_dir or packages_dir(),
+                options=options,
+                cache=cache,
+                pivot=settings.pivot,
+            )
+        )
+        out = translate_text(text, engines.require(from_code, to_code), from_code, to_code)
     sys.stdout.write(out + "\n")
