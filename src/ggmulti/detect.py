@@ -45,7 +45,9 @@ class LanguageChecker:
     def check(self, release: Release) -> LanguageReport:
         declared = release.source_lang
         where = f"{release.source_ref} ({release.id})"
-        if self._profiles.get(declared) is None and declared not in self._profiles.values():
+        # A language outside the configured set is still checked when langdetect knows it.
+        known = declared in self._profiles.values() or declared in self._factory.get_lang_list()
+        if self._profiles.get(declared) is None and not known:
             finding = Finding(
                 Severity.WARNING, where, f"langdetect has no profile for '{declared}': language not checked"
             )

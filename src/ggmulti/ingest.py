@@ -124,7 +124,7 @@ def derive_title(first_paragraph: str, lang: str) -> str:
     """A short title from the first sentence, for sources that have none (the plain text dump)."""
     sentences = split_sentences(first_paragraph, lang)
     first = sentences[0] if sentences else first_paragraph
-    first = first.rstrip(".!?。 ")
+    first = first.rstrip(".!?。 ") or first  # "..." alone stays a title rather than none
     words = first.split()
     if len(words) <= _TITLE_WORDS:
         return first
@@ -179,6 +179,16 @@ def _iso_date(value: Any, where: str) -> str | None:
         return parsedate_to_datetime(text).date().isoformat()
     except (TypeError, ValueError, IndexError):
         raise InputError(f"{where}: unreadable date {text[:40]!r} (use YYYY-MM-DD or RFC 822)") from None
+
+
+_LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
+
+
+def _check_lang(lang: str, where: str) -> str:
+    """A declared language must be a code: it names models, caches and HTML lang attributes later."""
+    if not _LANG_RE.match(lang):
+        raise InputError(f"{where}: lang {lang[:40]!r} is not a language code such as 'en' or 'vi'")
+    return lang
 
 
 def _check_url(url: Any, where: str) -> str | None:
@@ -330,7 +340,7 @@ def _read_feed(path: Path, text: str, default_lang: str) -> list[_Draft]:
         paragraphs = html_to_paragraphs(entry["html"])
         if not paragraphs:
             raise InputError(f"{ref}: item has no text")
-        lang = entry["lang"] or default_lang
+        lang = _check_lang(entry["lang"] or default_lang, ref)
         title_parts = html_to_paragraphs(entry["title"]) if entry["title"] else ()
         # A title that is only markup (e.g. an escaped <script>) reduces to nothing: derive one instead.
         title = _clean_text(" ".join(title_parts)) if title_parts else derive_title(paragraphs[0], lang)
@@ -395,7 +405,7 @@ def _read_document(path: Path, text: str, default_lang: str) -> list[_Draft]:
     paragraphs = html_to_paragraphs(html)
     if not paragraphs:
         raise InputError(f"{path}: no text after the front matter")
-    lang = str(meta.get("lang") or default_lang).strip().lower()
+    lang = _check_lang(str(meta.get("lang") or default_lang).strip().lower(), str(path))
     explicit = "id" in meta
     rid = str(meta.get("id", "")).strip() if explicit else slugify(re.sub(r"^\d+[-_]", "", path.stem))
     if explicit and not _ID_RE.match(rid):
@@ -424,6 +434,8 @@ def _read_text_dump(path: Path, text: str, default_lang: str) -> list[_Draft]:
     drafts: list[_Draft] = []
     for n, chunk in enumerate((c for c in text.split(TEXT_DUMP_SEPARATOR) if c.strip()), start=1):
         paragraphs = tuple(p for p in (_clean_text(line) for line in chunk.splitlines()) if p)
+        if not paragraphs:  # only control or format characters: nothing to publish
+            continue
         title = derive_title(paragraphs[0], default_lang)
         drafts.append(
             _Draft(

@@ -1,0 +1,452 @@
+"""Hostile and bad input: one clear line naming the file, exit 1, no traceback, nothing executed,
+nothing written outside --out, and nothing already published lost."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from ggmulti.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+CONFIG = REPO / "ggmulti.toml"
+ID_RE = re.compile(r"^[a-z0-9-]+$")
+
+BODY = (
+    "Gyeonggi Province opened a new support center for foreign residents in Suwon on Monday. "
+    "The center offers free interpretation, legal advice and Korean language classes every weekday."
+)
+
+RSS_ITEM = """<item><title>{title}</title><guid>{guid}</guid><pubDate>Wed, 12 Nov 2025 09:00:00 +0900</pubDate>
+<description><![CDATA[<p>{body}</p>]]></description></item>"""
+
+
+def rss(*items: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>t</title>'
+        f"<language>en</language>{''.join(items)}</channel></rss>\n"
+    )
+
+
+def item(title: str = "A title", guid: str = "guid-1", body: str = BODY) -> str:
+    return RSS_ITEM.format(title=title, guid=guid, body=body)
+
+
+def md(rid: str | None = None, title: str = "A title", body: str = BODY, extra: str = "") -> str:
+    front = (f"id: {rid}\n" if rid else "") + f"title: {title!r}\nlang: en\n{extra}"
+    return f"---\n{front}---\n\n{body}\n"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["--config", str(CONFIG), *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file and symlink under ``folder`` with a hash of its bytes (or its link target)."""
+    result: dict[str, str] = {}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in filenames + [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
+            path = Path(dirpath) / name
+            rel = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                result[rel] = "-> " + os.readlink(path)
+            else:
+                result[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return result
+
+
+def assert_one_line_error(code: int, err: str, path: Path) -> str:
+    assert code == 1, err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert path.name in lines[0], lines[0]
+    return lines[0]
+
+
+def assert_inert(html: str, where: object) -> None:
+    """No element that runs code: no <script>, no on* handler, no javascript: URL."""
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("script") is None, where
+    for tag in soup.find_all(True):
+        for name, value in tag.attrs.items():
+            assert not name.lower().startswith("on"), (where, tag.name, name)
+            text = " ".join(value) if isinstance(value, list) else str(value)
+            assert not text.strip().lower().startswith("javascript:"), (where, tag.name, name)
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    (tmp_path / "src").mkdir()
+    return tmp_path
+
+
+# ---------------------------------------------------------------- unreadable or refused sources
+
+XXE = """<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<rss version="2.0"><channel><title>t</title>
+<item><title>&xxe;</title><guid>x</guid><description>&xxe;</description></item></channel></rss>
+"""
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<rss version="2.0"><channel><title>t</title><item><title>&lol9;</title><description>&lol9;</description></item>
+</channel></rss>
+"""
+
+PARAMETER_ENTITY = """<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY % remote SYSTEM "http://127.0.0.1:9/evil.dtd"> %remote;]>
+<rss version="2.0"><channel><title>t</title></channel></rss>
+"""
+
+EXTERNAL_DTD = """<?xml version="1.0"?>
+<!DOCTYPE rss SYSTEM "http://127.0.0.1:9/rss.dtd">
+<rss version="2.0"><channel><title>t</title></channel></rss>
+"""
+
+BAD_SOURCES: dict[str, tuple[str, bytes, str]] = {
+    # name: (file name, bytes, expected words in the message)
+    "malformed": ("malformed.xml", rss(item()).replace("</title>", "</titel>", 1).encode(), "malformed XML"),
+    "truncated": ("truncated.xml", rss(item(), item(guid="g2")).encode()[:300], "malformed XML"),
+    "truncated-atom": (
+        "truncated.atom",
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry><title>x</ti',
+        "malformed XML",
+    ),
+    "xxe": ("xxe.xml", XXE.encode(), "DOCTYPE"),
+    "billion-laughs": ("lol.xml", BILLION_LAUGHS.encode(), "DOCTYPE"),
+    "parameter-entity": ("pe.rss", PARAMETER_ENTITY.encode(), "DOCTYPE"),
+    "external-dtd": ("dtd.xml", EXTERNAL_DTD.encode(), "DOCTYPE"),
+    "binary": ("garbage.xml", bytes(range(256)) * 64, "binary"),
+    "binary-md": ("garbage.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8, "binary"),
+    "empty": ("empty.md", b"", "empty"),
+    "whitespace": ("blank.xml", b"  \n\t\n", "empty"),
+    "latin-1": (
+        "latin1.md",
+        ("---\ntitle: Café\n---\n\n" + BODY.replace("a", "\xe9")).encode("latin-1"),
+        "UTF-8",
+    ),
+    "relative-id": ("escape.md", md(rid="../../x").encode(), "lowercase letters"),
+    "absolute-id": ("abs.md", md(rid="/etc/passwd").encode(), "lowercase letters"),
+    "dotted-id": ("dots.md", md(rid="..").encode(), "lowercase letters"),
+    "path-lang": (
+        "lang.md",
+        md(rid="a").replace("lang: en", "lang: ../../x").encode(),
+        "not a language code",
+    ),
+    "feed-path-lang": (
+        "lang.xml",
+        rss(item()).replace("<language>en</language>", "<language>../x</language>").encode(),
+        "not a language code",
+    ),
+    "python-tag": (
+        "tag.md",
+        b'---\ntitle: !!python/object/apply:os.system ["echo pwned"]\n---\n\nBody text.\n',
+        "front matter",
+    ),
+    "feed-no-text": ("notext.xml", rss(item(body="<script>only()</script>")).encode(), "no text"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_SOURCES))
+@pytest.mark.parametrize("command", ["check", "publish"])
+def test_bad_source_is_one_line_exit_1_and_writes_nothing(
+    case: str, command: str, work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name, data, expected = BAD_SOURCES[case]
+    source = work / "src" / name
+    source.write_bytes(data)
+    before = snapshot(work)
+    out = work / "out"
+    argv = [command, str(source)] + (["--out", str(out)] if command == "publish" else [])
+    code, stdout, err = run(capsys, *argv)
+    line = assert_one_line_error(code, err, source)
+    assert expected in line
+    assert "root:" not in stdout + err  # /etc/passwd never read into a message
+    assert snapshot(work) == before
+    assert not out.exists()
+
+
+def test_source_over_the_size_cap_is_refused(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    big = work / "src" / "big.xml"
+    with big.open("wb") as handle:
+        handle.write(rss(item()).encode())
+        handle.truncate(21 * 1024 * 1024)  # sparse: instant, and no disk space used
+    code, _out, err = run(capsys, "publish", str(big), "--out", str(work / "out"))
+    line = assert_one_line_error(code, err, big)
+    assert "limit" in line
+    assert not (work / "out").exists()
+
+
+def test_yaml_python_tag_is_never_executed(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    marker = work / "pwned"
+    source = work / "src" / "evil.md"
+    source.write_text(
+        f'---\ntitle: !!python/object/apply:os.system ["touch {marker}"]\n'
+        f'date: !!python/object/new:pathlib.Path ["{marker}"]\n---\n\n{BODY}\n',
+        encoding="utf-8",
+    )
+    code, _out, err = run(capsys, "check", str(source))
+    assert_one_line_error(code, err, source)
+    assert not marker.exists()
+
+
+def test_xinclude_is_not_processed(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = work / "src" / "xi.xml"
+    source.write_text(
+        rss(
+            '<item xmlns:xi="http://www.w3.org/2001/XInclude"><title>XInclude</title><guid>xi</guid>'
+            '<description>Before include. <xi:include href="file:///etc/passwd" parse="text"/></description></item>'
+        ),
+        encoding="utf-8",
+    )
+    out = work / "out"
+    code, _stdout, err = run(capsys, "publish", str(source), "--out", str(out), "--lang", "en", "-q")
+    assert code == 0, err
+    assert "Before include." in (out / "en" / "xi.html").read_text(encoding="utf-8")
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert b"root:" not in path.read_bytes()
+
+
+# ---------------------------------------------------------------- neutralised, never escaping --out
+
+
+def test_feed_guids_that_look_like_paths_are_neutralised(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    guids = ["../../x", "/etc/passwd", "..\\..\\win", "..", "%2e%2e%2fx", "~/.ssh/id_rsa"]
+    source = work / "src" / "paths.xml"
+    source.write_text(
+        rss(*(item(title=f"Release {n}", guid=g) for n, g in enumerate(guids))), encoding="utf-8"
+    )
+    out = work / "out"
+    before = snapshot(work)
+    code, _stdout, err = run(capsys, "publish", str(source), "--out", str(out), "--lang", "en", "-q")
+    assert code == 0, err
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    ids = [r["id"] for r in manifest["releases"]]
+    assert len(ids) == len(guids) == len(set(ids))
+    for rid in ids:
+        assert ID_RE.match(rid) and ".." not in rid, rid
+    # Nothing outside --out changed, and everything written resolves inside it.
+    after = snapshot(work)
+    assert {k: v for k, v in after.items() if not k.startswith("out/")} == before
+    root = out.resolve()
+    for path in out.rglob("*"):
+        assert path.resolve().is_relative_to(root)
+        assert not path.is_symlink()
+    for release in manifest["releases"]:
+        for artifact in release["editions"]["en"]["artifacts"]:
+            assert (out / artifact["path"]).resolve().is_relative_to(root)
+
+
+def test_jinja_syntax_in_text_is_published_literally(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = work / "src" / "jinja.md"
+    source.write_text(
+        md(
+            rid="jinja-release",
+            title="Budget {{ 7*7 }} plan {% if true %}yes{% endif %}",
+            body=BODY + "\n\nTotals {{ 7*7 }} and {% for x in range(3) %}loop{% endfor %} and "
+            "{{ config.items() }} and {# hidden #} end.",
+        ),
+        encoding="utf-8",
+    )
+    out = work / "out"
+    code, _stdout, err = run(capsys, "publish", str(source), "--out", str(out), "--lang", "en", "-q")
+    assert code == 0, err
+    page = (out / "en" / "jinja-release.html").read_text(encoding="utf-8")
+    assert "{{ 7*7 }}" in page
+    assert "{% for x in range(3) %}loop{% endfor %}" in page
+    assert "{{ config.items() }}" in page and "{# hidden #}" in page
+    assert "{% if true %}yes{% endif %}" in page
+    assert "49" not in page and "looploop" not in page and "<class" not in page
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["releases"][0]["title"] == "Budget {{ 7*7 }} plan {% if true %}yes{% endif %}"
+    index = (out / "en" / "index.html").read_text(encoding="utf-8")
+    assert "{{ 7*7 }}" in index and "49" not in index
+
+
+def test_script_in_titles_and_bodies_is_escaped_in_html(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (work / "src" / "title.md").write_text(
+        md(rid="script-title", title='<script>alert(1)</script> "Safe" & <b onmouseover=x()>title</b>'),
+        encoding="utf-8",
+    )
+    double_escaped = "&amp;lt;script&amp;gt;alert(2)&amp;lt;/script&amp;gt; " + BODY
+    (work / "src" / "feed.xml").write_text(
+        rss(
+            item(
+                title="&lt;img src=x onerror=alert(3)&gt;Feed title", guid="feed-script", body=double_escaped
+            )
+        ),
+        encoding="utf-8",
+    )
+    out = work / "out"
+    code, _stdout, err = run(capsys, "publish", str(work / "src"), "--out", str(out), "--lang", "en", "-q")
+    assert code == 0, err
+    page = (out / "en" / "script-title.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    for path in out.rglob("*.html"):
+        assert_inert(path.read_text(encoding="utf-8"), path)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    feed = next(r for r in manifest["releases"] if r["id"] == "feed-script")
+    assert feed["title"] == "Feed title"
+
+
+# ---------------------------------------------------------------- the output folder
+
+
+@pytest.fixture
+def published(work: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """An output folder with one release already published (all configured languages)."""
+    (work / "src" / "first.md").write_text(md(rid="first-release", title="First release"), encoding="utf-8")
+    out = work / "out"
+    code, _stdout, err = run(capsys, "publish", str(work / "src" / "first.md"), "--out", str(out), "-q")
+    assert code == 0, err
+    return out
+
+
+def test_symlinked_folder_in_output_is_refused(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    outside = work / "outside"
+    outside.mkdir()
+    out = work / "out"
+    out.mkdir()
+    (out / "en").symlink_to(outside, target_is_directory=True)
+    source = work / "src" / "a.md"
+    source.write_text(md(rid="a-release"), encoding="utf-8")
+    code, _stdout, err = run(capsys, "publish", str(source), "--out", str(out), "--lang", "en", "-q")
+    assert code == 1
+    assert "Traceback" not in err
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "outside the output folder" in errors[0]
+    assert list(outside.iterdir()) == []
+
+
+def test_symlinked_file_in_output_is_refused(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    victim = work / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    out = work / "out"
+    out.mkdir()
+    (out / "index.html").symlink_to(victim)
+    source = work / "src" / "a.md"
+    source.write_text(md(rid="a-release"), encoding="utf-8")
+    code, _stdout, err = run(capsys, "publish", str(source), "--out", str(out), "--lang", "en", "-q")
+    assert code == 1
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "symbolic link" in errors[0] and "index.html" in errors[0]
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+    assert (out / "index.html").is_symlink()
+
+
+def test_symlinked_manifest_is_not_read_or_replaced(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    victim = work / "victim.json"
+    victim.write_text('{"releases": []}\n', encoding="utf-8")
+    out = work / "out"
+    out.mkdir()
+    (out / "manifest.json").symlink_to(victim)
+    source = work / "src" / "a.md"
+    source.write_text(md(rid="a-release"), encoding="utf-8")
+    code, _stdout, err = run(capsys, "publish", str(source), "--out", str(out), "--lang", "en", "-q")
+    assert code == 1
+    assert "symbolic link" in err and "Traceback" not in err
+    assert victim.read_text(encoding="utf-8") == '{"releases": []}\n'
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("bad.xml", rss(item()).replace("</channel>", "")),
+        ("wrong-lang.md", md(rid="wrong-lang", extra="").replace("lang: en", "lang: vi")),
+        ("escape.md", md(rid="../../first-release")),
+        ("dup.md", md(rid="dup") + "\n"),
+    ],
+)
+def test_bad_source_leaves_a_previous_output_untouched(
+    name: str, text: str, published: Path, work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(published)
+    bad = work / "src" / name
+    bad.write_text(text, encoding="utf-8")
+    sources = [str(bad)]
+    if name == "dup.md":  # two files, one explicit id
+        twin = work / "src" / "dup2.md"
+        twin.write_text(md(rid="dup"), encoding="utf-8")
+        sources.append(str(twin))
+    code, _stdout, err = run(capsys, "publish", *sources, "--out", str(published))
+    assert code == 1, err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert snapshot(published) == before
+
+
+def test_corrupt_previous_manifest_is_an_error_and_kept(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = work / "out"
+    out.mkdir()
+    (out / "manifest.json").write_text("{not json", encoding="utf-8")
+    source = work / "src" / "a.md"
+    source.write_text(md(rid="a-release"), encoding="utf-8")
+    before = snapshot(out)
+    code, _stdout, err = run(capsys, "publish", str(source), "--out", str(out), "--lang", "en")
+    assert code == 1
+    assert "manifest" in err and "Traceback" not in err
+    assert len([line for line in err.splitlines() if line.startswith("error:")]) == 1
+    assert snapshot(out) == before
+
+
+def test_publishing_a_new_release_keeps_the_previous_ones(
+    published: Path, work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
+    first_html = (published / "en" / "first-release.html").read_bytes()
+    second = work / "src" / "second.md"
+    second.write_text(md(rid="second-release", title="Second release"), encoding="utf-8")
+    code, _stdout, err = run(capsys, "publish", str(second), "--out", str(published), "--lang", "en", "-q")
+    assert code == 0, err
+    manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
+    by_id = {r["id"]: r for r in manifest["releases"]}
+    assert set(by_id) == {"first-release", "second-release"}
+    assert by_id["first-release"] == first["releases"][0]  # every edition of it, unchanged
+    assert set(by_id["second-release"]["editions"]) == {"en"}
+    assert (published / "en" / "first-release.html").read_bytes() == first_html
+    for release in manifest["releases"]:
+        for edition in release["editions"].values():
+            for artifact in edition["artifacts"]:
+                data = (published / artifact["path"]).read_bytes()
+                assert hashlib.sha256(data).hexdigest() == artifact["sha256"]
+    index = (published / "en" / "index.html").read_text(encoding="utf-8")
+    assert "first-release.html" in index and "second-release.html" in index
+
+
+def test_republishing_a_release_in_one_language_keeps_its_other_editions(
+    published: Path, work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = json.loads((published / "manifest.json").read_text(encoding="utf-8"))["releases"][0]["editions"]
+    code, _stdout, err = run(
+        capsys, "publish", str(work / "src" / "first.md"), "--out", str(published), "--lang", "en", "-q"
+    )
+    assert code == 0, err
+    after = json.loads((published / "manifest.json").read_text(encoding="utf-8"))["releases"][0]["editions"]
+    assert after == before
