@@ -118,6 +118,7 @@ class TranslatedSegment:
     engine: str | None = None
     model_sha256: str | None = None
     terms: tuple[TermCheck, ...] = ()
+    review: str = ""  # an approved translation a reviewer should look at again, and why
 
 
 class EditionStatus(StrEnum):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,6 +31,7 @@ from .render.pdf import PdfRenderer
 from .store import OutputStore
 from .translate.argos import DecodeOptions, Engines
 from .translate.cache import TranslationCache
+from .translate.memory import load_memories
 from .translate.stage import Resources, TranslationStage, Translator, Unavailable, term_counts
 
 REPORT_NAME = "report.json"
@@ -84,7 +85,7 @@ def check_sources(config: Config, sources: Sequence[Path]) -> tuple[list[Release
 
 @contextmanager
 def build_resources(
-    config: Config, glossary: Glossary, source_langs: Iterable[str], languages: Iterable[str]
+    config: Config, glossary: Glossary, source_langs: Collection[str], languages: Collection[str]
 ) -> Iterator[Resources]:
     """Engines (with the translation cache) and memories for these language pairs, closed afterwards."""
     options = DecodeOptions(
@@ -100,7 +101,10 @@ def build_resources(
             for lang in languages:
                 if lang != src and (found := engines.translator(src, lang)) is not None:
                     translators[(src, lang)] = found
-        yield Resources(translators=translators, glossary=glossary)
+        memories = load_memories(config.memory_dir, source_langs, languages)
+        for lang, memory in memories.items():
+            memory.refresh_terms({t.id: t.target_form(memory.source_lang, lang) for t in glossary.terms})
+        yield Resources(translators=translators, memories=memories, glossary=glossary)
 
 
 def _edition(tr: TranslatedRelease | Unavailable, release: Release, lang: str) -> Edition:
@@ -115,16 +119,15 @@ def _edition(tr: TranslatedRelease | Unavailable, release: Release, lang: str) -
     else:
         status, reason = EditionStatus.PUBLISHED, None
     terms = term_counts(tr)
-    notes = tuple(
-        sorted(
-            {
-                f"term {c.term_id} ({c.surface!r}) missed: {c.reason}"
-                for s in [tr.title, *(x for para in tr.paragraphs for x in para)]
-                for c in s.terms
-                if not c.pinned
-            }
-        )
-    )
+    segments = [tr.title, *(x for para in tr.paragraphs for x in para)]
+    missed = {
+        f"term {c.term_id} ({c.surface!r}) missed: {c.reason}"
+        for s in segments
+        for c in s.terms
+        if not c.pinned
+    }
+    review = {f"segment {s.segment.key} needs re-review: {s.review}" for s in segments if s.review}
+    notes = tuple(sorted(missed) + sorted(review))
     return Edition(release.id, lang, status, reason, counts, terms, notes=notes)
 
 

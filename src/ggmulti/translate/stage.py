@@ -23,6 +23,7 @@ from ..model import (
     TranslatedSegment,
 )
 from ..segment import segment_release, title_segment
+from .memory import MemoryEntry
 
 
 class Translator(Protocol):
@@ -44,9 +45,12 @@ class Translator(Protocol):
 
 
 class Memory(Protocol):
-    """Approved human translations for one target language."""
+    """Approved human translations for one language pair."""
 
-    def lookup(self, source: str, source_lang: str) -> str | None: ...
+    @property
+    def source_lang(self) -> str: ...
+
+    def get(self, source: str) -> MemoryEntry | None: ...
 
 
 @dataclass(frozen=True)
@@ -121,10 +125,12 @@ class TranslationStage:
                     )
                     results[seg.key] = TranslatedSegment(seg, seg.text, lang, Origin.SOURCE, terms=checks)
                     continue
-                approved = memory.lookup(seg.text, src) if memory is not None else None
+                approved = memory.get(seg.text) if memory is not None and memory.source_lang == src else None
                 if approved is not None:
-                    checks = pinner.check_existing(seg.text, approved, Layer.MEMORY)
-                    results[seg.key] = TranslatedSegment(seg, approved, lang, Origin.MEMORY, terms=checks)
+                    checks = pinner.check_existing(seg.text, approved.target, Layer.MEMORY)
+                    results[seg.key] = TranslatedSegment(
+                        seg, approved.target, lang, Origin.MEMORY, review=approved.needs_review, terms=checks
+                    )
                 else:
                     pending.setdefault((src, lang), []).append((seg, release))
 
