@@ -75,7 +75,7 @@ def check(ctx: click.Context, sources: tuple[Path, ...]) -> None:
     "out",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder; nothing is written outside it.",
+    help="Output folder; published files are written only inside it.",
 )
 @click.option(
     "--lang", "langs", multiple=True, help="Language code to publish (repeatable; default: all configured)."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,7 +87,7 @@ class TranslationConfig(_Strict):
     models_dir: str | None = (
         None  # default: $GGMULTI_MODELS_DIR, $ARGOS_PACKAGES_DIR, ~/.local/share/ggmulti/models
     )
-    cache: str = ".cache/translations.sqlite"
+    cache: str | None = None  # default: $XDG_CACHE_HOME/ggmulti/translations.sqlite (~/.cache/...)
     pivot: str = "en"
 
 
@@ -140,6 +141,12 @@ def builtin_language(code: str) -> LanguageConfig | None:
         voice=voice,
         langdetect=detect,
     )
+
+
+def default_cache_path() -> Path:
+    """Caches live with the user's other caches, never inside the checkout or the output folder."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "ggmulti" / "translations.sqlite"
 
 
 def _source_tree_root() -> Path:
@@ -230,5 +237,5 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
         corpus=tuple(resolve(p) for p in raw.paths.corpus),
         translation=raw.translation,
         models_dir=resolve(raw.translation.models_dir) if raw.translation.models_dir else None,
-        cache_path=resolve(raw.translation.cache),
+        cache_path=resolve(raw.translation.cache) if raw.translation.cache else default_cache_path(),
     )

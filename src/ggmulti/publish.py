@@ -75,12 +75,24 @@ class BuildReport:
 
 def check_sources(config: Config, sources: Sequence[Path]) -> tuple[list[Release], list[Finding]]:
     """Ingest and language-check; raises InputError for unreadable input, returns findings otherwise."""
-    releases = ingest(sources)
+    releases = [_configured_lang(config, r) for r in ingest(sources)]
     checker = LanguageChecker({code: cfg.langdetect for code, cfg in config.languages.items()})
     findings: list[Finding] = []
     for release in releases:
         findings.extend(checker.check(release).findings)
     return releases, findings
+
+
+def _configured_lang(config: Config, release: Release) -> Release:
+    """Map a declared tag such as 'zh-Hans' or 'vi-VN' onto the configured code ('zh', 'vi')."""
+    tag = release.source_lang.lower()
+    if tag in config.languages:
+        return release
+    for code, cfg in config.languages.items():
+        if cfg.bcp47.lower() == tag:
+            return replace(release, source_lang=code)
+    primary = tag.split("-")[0]
+    return replace(release, source_lang=primary) if primary in config.languages else release
 
 
 @contextmanager
