@@ -20,6 +20,8 @@ from .glossary.load import check_directory, load_glossary
 from .ingest import ingest
 from .model import EditionStatus, Severity
 from .publish import PublishOptions, build_resources, check_sources, publish
+from .review import export as export_review
+from .review import import_xliff
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -195,6 +197,66 @@ from .cli_models import models_group, translate_cmd  # noqa: E402  (kept beside 
 
 cli.add_command(models_group)
 cli.add_command(translate_cmd)
+
+
+@cli.group()
+def review() -> None:
+    """Human review: export drafts as XLIFF, import approved translations into the memory."""
+
+
+@review.command(name="export")
+@click.option("--lang", "lang", required=True, help="Target language of the review.")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="XLIFF file to write (default: standard output).",
+)
+@click.pass_context
+def review_export(ctx: click.Context, lang: str, sources: tuple[Path, ...], output: Path | None) -> None:
+    """XLIFF of every segment of SOURCES (default: the configured corpus) with memory or machine drafts."""
+    config = _config(ctx)
+    if lang not in config.languages:
+        raise click.BadParameter(f"'{lang}' is not a configured language", param_hint="--lang")
+    releases, _findings = check_sources(config, sources or config.corpus)
+    glossary_ = load_glossary(config.glossary_dir, _scripts(config))
+    with build_resources(config, glossary_, {r.source_lang for r in releases}, [lang]) as resources:
+        data = export_review(releases, lang, resources)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        output.write_bytes(data)
+        _err(f"wrote {output} ({len(releases)} release(s), language {lang})")
+
+
+@review.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--lang", "lang", help="Refuse the file unless its target language is this one.")
+@click.option(
+    "--origin",
+    type=click.Choice(["review", "reference"]),
+    default="review",
+    show_default=True,
+    help="Record the sentences as reviewed translations or as the project's reference translations.",
+)
+@click.pass_context
+def review_import(
+    ctx: click.Context, file: Path, sources: tuple[Path, ...], lang: str | None, origin: str
+) -> None:
+    """Validate FILE and add its approved sentences to the memory (all or nothing)."""
+    config = _config(ctx)
+    releases, _findings = check_sources(config, sources or config.corpus)
+    glossary_ = load_glossary(config.glossary_dir, _scripts(config))
+    result = import_xliff(file, config.memory_dir, releases, glossary_, list(config.languages), lang, origin)
+    for line in result.warnings:
+        _err(f"warning: {line}")
+    click.echo(
+        f"{file}: {result.added} added to the {result.lang} memory, {result.unchanged} unchanged, "
+        f"{len(result.warnings)} skipped"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

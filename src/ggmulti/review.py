@@ -1,0 +1,189 @@
+"""Human review through XLIFF: export drafts for translators, import their approved sentences into memory.
+
+XLIFF is what CAT tools and translators already use; translate-toolkit reads and writes it, after
+defusedxml has refused any DOCTYPE or entity in the file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from translate.storage import xliff
+
+from .errors import GgmultiError
+from .glossary.model import Glossary
+from .glossary.pin import Pinner
+from .model import Layer, Origin, Release, TranslatedSegment
+from .translate.memory import NOTE_FROM, MemoryEntry, TranslationMemory, normalise, safe_xml_bytes
+from .translate.stage import Resources, TranslationStage, Unavailable
+
+_KEY = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?:(?:title|p\d+:s\d+)$")
+_DONE_STATES = frozenset({"translated", "final", "signed-off"})
+
+
+class ReviewError(GgmultiError):
+    """An XLIFF file cannot be imported; every problem is listed, nothing is written."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def _term_note(glossary: Glossary, pinner: Pinner, source: str) -> list[str]:
+    terms = glossary.by_id()
+    lines = []
+    for hit in pinner.hits(source):
+        form = pinner.approved(hit)
+        note = terms[hit.term_id].note
+        if form is None:
+            lines.append(f"term: {hit.surface!r} has no approved form in this language yet ({hit.term_id})")
+        else:
+            lines.append(
+                f"term: {hit.surface!r} -> {form!r} exactly ({hit.term_id})" + (f"; {note}" if note else "")
+            )
+    return lines
+
+
+def export(releases: Sequence[Release], lang: str, resources: Resources) -> bytes:
+    """XLIFF of every segment of ``releases`` for ``lang``: approved memory, machine draft, or empty."""
+    stage = TranslationStage(resources)
+    translated = stage.run(releases, lang)
+    src_langs = {r.source_lang for r in releases}
+    if len(src_langs) != 1:
+        raise GgmultiError(
+            f"review export: releases are in several languages ({', '.join(sorted(src_langs))}); "
+            "export them separately"
+        )
+    source_lang = src_langs.pop()
+    store: Any = xliff.xlifffile(sourcelanguage=source_lang, targetlanguage=lang)
+    pinner = stage.pinner(source_lang, lang)
+    for release in releases:
+        tr = translated[release.id]
+        if isinstance(tr, Unavailable):
+            segments = _untranslated(release, lang)
+        else:
+            segments = [tr.title, *(s for para in tr.paragraphs for s in para)]
+        for seg in segments:
+            unit = store.addsourceunit(seg.segment.text)
+            unit.setid(seg.segment.key)
+            notes = [f"release: {release.id} ({release.title})", f"origin: {seg.origin.value}"]
+            if seg.origin is Origin.MACHINE:
+                notes[-1] += f" ({seg.engine}); a draft: correct it, then mark it translated"
+            if seg.review:
+                notes.append(f"needs-review: {seg.review}")
+            notes += _term_note(resources.glossary, pinner, seg.segment.text)
+            if seg.origin in (Origin.MEMORY, Origin.MACHINE):
+                unit.target = seg.text
+                approved = seg.origin is Origin.MEMORY and not seg.review
+                unit.markapproved(approved)
+                unit.set_state_n(unit.S_SIGNED_OFF if approved else unit.S_NEEDS_REVIEW)
+            unit.addnote("\n".join(notes), origin=NOTE_FROM)
+    return bytes(store)
+
+
+def _untranslated(release: Release, lang: str) -> list[TranslatedSegment]:
+    from .segment import segment_release, title_segment
+
+    segs = [title_segment(release), *(s for para in segment_release(release) for s in para)]
+    return [TranslatedSegment(s, s.text, release.source_lang, Origin.UNTRANSLATED) for s in segs]
+
+
+@dataclass
+class ImportResult:
+    lang: str
+    added: int = 0
+    unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def import_xliff(
+    path: Path,
+    memory_dir: Path,
+    releases: Sequence[Release],
+    glossary: Glossary,
+    languages: Sequence[str],
+    lang: str | None = None,
+    origin: str = "review",
+) -> ImportResult:
+    """Validate every unit, then add the approved ones to the memory in one atomic write (or none)."""
+    where = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReviewError([f"{where}: cannot read: {exc.strerror}"]) from None
+    safe_xml_bytes(data, where)
+    try:
+        store: Any = xliff.xlifffile.parsestring(data)
+    except Exception as exc:  # translate-toolkit raises assorted errors for non-XLIFF XML
+        raise ReviewError([f"{where}: not an XLIFF file ({type(exc).__name__}: {exc})"]) from None
+    target = (store.gettargetlanguage() or "").lower()
+    source_lang = (store.getsourcelanguage() or "").lower()
+    problems: list[str] = []
+    if not target:
+        problems.append(f"{where}: the file has no target-language")
+    elif lang is not None and target != lang:
+        problems.append(f"{where}: target-language is '{target}', but --lang is '{lang}'")
+    elif target not in languages:
+        problems.append(f"{where}: target-language '{target}' is not a configured language")
+    if problems:
+        raise ReviewError(problems)
+
+    from .segment import segment_release, title_segment
+
+    known = {}
+    for release in releases:
+        for seg in (title_segment(release), *(s for para in segment_release(release) for s in para)):
+            known[seg.key] = seg.text
+    pinner = Pinner(glossary, source_lang, target)
+    from .translate.memory import memory_path
+
+    mem_file = memory_path(memory_dir, source_lang, target)
+    memory = TranslationMemory.load(mem_file, source_lang, target)
+    result = ImportResult(lang=target)
+    seen: set[str] = set()
+    for unit in store.units:
+        uid = unit.getid() or ""
+        label = f"{where}: unit {uid or '(no id)'}"
+        if not _KEY.match(uid):
+            problems.append(f"{label}: not a ggmulti segment id")
+            continue
+        if uid in seen:
+            problems.append(f"{label}: appears twice")
+            continue
+        seen.add(uid)
+        if uid not in known:
+            problems.append(f"{label}: unknown segment (no such release or sentence in the corpus)")
+            continue
+        source = str(unit.source or "")
+        if normalise(source) != normalise(known[uid]):
+            problems.append(f"{label}: source text differs from the release's current text; export again")
+            continue
+        text = str(unit.target or "").strip()
+        state = (unit.xmlelement.find(unit.namespaced("target")).get("state") if text else None) or ""
+        if not text:
+            result.warnings.append(f"{label}: no target; skipped")
+            continue
+        if not (unit.isapproved() or state in _DONE_STATES):
+            result.warnings.append(f"{label}: state '{state or 'none'}' is not translated/final; skipped")
+            continue
+        missed = [c for c in pinner.check_existing(source, text, Layer.MEMORY) if not c.pinned]
+        if missed:
+            problems += [f"{label}: {c.reason} for '{c.surface}' ({c.term_id})" for c in missed]
+            continue
+        terms = {h.term_id: form for h in pinner.hits(source) if (form := pinner.approved(h)) is not None}
+        entry = MemoryEntry(source=known[uid], target=text, key=uid, origin=origin, terms=terms)
+        old = memory.get(source)
+        if old is not None and old.target == text and not old.needs_review:
+            result.unchanged += 1
+            continue
+        memory.add(entry)
+        result.added += 1
+    if problems:
+        raise ReviewError(problems)
+    if result.added:
+        memory.save(mem_file)
+    return result
