@@ -146,7 +146,7 @@ def import_xliff(
     result = ImportResult(lang=target)
     seen: set[str] = set()
     for unit in store.units:
-        uid = unit.getid() or ""
+        uid = unit.xmlelement.get("id") or ""
         label = f"{where}: unit {uid or '(no id)'}"
         if not _KEY.match(uid):
             problems.append(f"{label}: not a ggmulti segment id")
@@ -167,7 +167,8 @@ def import_xliff(
         if not text:
             result.warnings.append(f"{label}: no target; skipped")
             continue
-        if not (unit.isapproved() or state in _DONE_STATES):
+        # The target's state is the translator's word when present; approved="yes" only when it is absent.
+        if not (state in _DONE_STATES if state else unit.isapproved()):
             result.warnings.append(f"{label}: state '{state or 'none'}' is not translated/final; skipped")
             continue
         missed = [c for c in pinner.check_existing(source, text, Layer.MEMORY) if not c.pinned]

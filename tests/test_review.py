@@ -1,0 +1,213 @@
+"""Translation memory and human review: export -> edit -> import -> publish, and every bad XLIFF refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from translate.storage import xliff
+
+from ggmulti.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+GLOSSARY = """kind: places
+entries:
+  - id: gyeonggi-province
+    forms: {en: Gyeonggi Province, vi: tỉnh Gyeonggi}
+"""
+RELEASES = {
+    "one.md": "---\nid: one\ntitle: Gyeonggi Province opens a centre\ndate: 2025-10-01\nlang: en\n---\n\n"
+    "Gyeonggi Province opened a new support centre for foreign residents. It is open every day.\n\n"
+    "The centre helps families with forms and childcare questions.\n",
+    "two.md": "---\nid: two\ntitle: Free language classes\ndate: 2025-10-02\nlang: en\n---\n\n"
+    "Free Korean classes start next month for residents of the province. Classes are held in the evening.\n",
+}
+# Reference translations written for this test (Vietnamese).
+VI = {
+    "one:title": "tỉnh Gyeonggi mở một trung tâm",
+    "one:p0:s0": "tỉnh Gyeonggi đã mở một trung tâm hỗ trợ mới cho cư dân nước ngoài.",
+    "one:p0:s1": "Trung tâm mở cửa hằng ngày.",
+    "one:p1:s0": "Trung tâm giúp các gia đình về giấy tờ và chăm sóc trẻ em.",
+    "two:title": "Lớp học ngôn ngữ miễn phí",
+    "two:p0:s0": "Các lớp tiếng Hàn miễn phí sẽ bắt đầu vào tháng tới cho cư dân của tỉnh.",
+    "two:p0:s1": "Các lớp học diễn ra vào buổi tối.",
+}
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "glossary").mkdir()
+    (tmp_path / "glossary" / "places.yaml").write_text(GLOSSARY, encoding="utf-8")
+    (tmp_path / "releases").mkdir()
+    for name, text in RELEASES.items():
+        (tmp_path / "releases" / name).write_text(text, encoding="utf-8")
+    (tmp_path / "ggmulti.toml").write_text(
+        f"""[build]
+languages = ["en", "vi"]
+formats = ["html"]
+[paths]
+templates = "{ROOT / "templates"}"
+corpus = ["releases"]
+[translation]
+models_dir = "models"
+cache = "cache.sqlite"
+""",
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def run(project: Path, *args: str) -> int:
+    return main(["--config", str(project / "ggmulti.toml"), *args])
+
+
+def export(project: Path, name: str = "vi.xlf") -> Path:
+    out = project / name
+    assert run(project, "review", "export", "--lang", "vi", "-o", str(out)) == 0
+    return out
+
+
+def fill(path: Path, targets: dict[str, str], state: str = "translated") -> None:
+    store: Any = xliff.xlifffile.parsestring(path.read_bytes())
+    for unit in store.units:
+        if unit.xmlelement.get("id") in targets:
+            unit.target = targets[unit.xmlelement.get("id")]
+            unit.xmlelement.find(unit.namespaced("target")).set("state", state)
+    path.write_bytes(bytes(store))
+
+
+def publish(project: Path) -> dict[str, Any]:
+    assert run(project, "publish", str(project / "releases"), "--out", str(project / "out"), "-q") == 0
+    return json.loads((project / "out" / "manifest.json").read_text())
+
+
+def test_export_edit_import_publish_changes_exactly_the_edited_sentence(project: Path) -> None:
+    path = export(project)
+    store: Any = xliff.xlifffile.parsestring(path.read_bytes())
+    assert sorted(u.xmlelement.get("id") for u in store.units) == sorted(VI)
+    assert all(not u.target for u in store.units)
+    notes = {u.xmlelement.get("id"): u.getnotes("ggmulti") for u in store.units}
+    assert "'Gyeonggi Province' -> 'tỉnh Gyeonggi' exactly" in notes["one:p0:s0"]
+
+    fill(path, VI)
+    assert run(project, "review", "import", str(path)) == 0
+    manifest = publish(project)
+    editions = {r["id"]: r["editions"]["vi"] for r in manifest["releases"]}
+    for ed in editions.values():
+        assert ed["status"] == "published"
+        assert ed["segments"]["memory"] == ed["segments"]["total"] and ed["segments"]["untranslated"] == 0
+        assert ed["terms"]["pinned"] == ed["terms"]["expected"]
+    assert editions["one"]["terms"]["expected"] == 2
+    page_before = (project / "out" / "vi" / "one.html").read_text()
+    other_before = (project / "out" / "vi" / "two.html").read_bytes()
+    assert VI["one:p0:s1"] in page_before
+
+    # A reviewer changes one sentence.
+    again = export(project, "again.xlf")
+    store = xliff.xlifffile.parsestring(again.read_bytes())
+    assert all(u.isapproved() for u in store.units)
+    fill(again, {"one:p0:s1": "Trung tâm mở cửa tất cả các ngày trong tuần."})
+    assert run(project, "review", "import", str(again)) == 0
+    publish(project)
+    page_after = (project / "out" / "vi" / "one.html").read_text()
+    changed = [
+        (a, b) for a, b in zip(page_before.splitlines(), page_after.splitlines(), strict=True) if a != b
+    ]
+    assert len(changed) == 1
+    assert (
+        changed[0][0].replace(VI["one:p0:s1"], "Trung tâm mở cửa tất cả các ngày trong tuần.")
+        == changed[0][1]
+    )
+    assert (project / "out" / "vi" / "two.html").read_bytes() == other_before
+
+
+def test_glossary_change_flags_memory_for_rereview(project: Path) -> None:
+    path = export(project)
+    fill(path, VI)
+    assert run(project, "review", "import", str(path)) == 0
+    (project / "glossary" / "places.yaml").write_text(
+        GLOSSARY.replace("vi: tỉnh Gyeonggi", "vi: Tỉnh Gyeonggi")
+    )
+    manifest = publish(project)
+    one = next(r for r in manifest["releases"] if r["id"] == "one")["editions"]["vi"]
+    assert one["status"] == "published" and one["terms"]["pinned"] == one["terms"]["expected"]
+    assert any("needs re-review" in n and "gyeonggi-province" in n for n in one["notes"])
+    assert "Tỉnh Gyeonggi đã mở" in (project / "out" / "vi" / "one.html").read_text()
+    two = next(r for r in manifest["releases"] if r["id"] == "two")["editions"]["vi"]
+    assert two["notes"] == []  # no changed term there: nothing flagged
+
+
+def memory_bytes(project: Path) -> bytes | None:
+    path = project / "memory" / "en-vi.xlf"
+    return path.read_bytes() if path.exists() else None
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda s: s.replace('id="one:p0:s1"', 'id="one:p9:s9"'), "unknown segment"),
+        (lambda s: s.replace('id="one:p0:s1"', 'id="../../etc"'), "not a ggmulti segment id"),
+        (lambda s: s.replace('target-language="vi"', 'target-language="lo"'), "target-language is 'lo'"),
+        (lambda s: s.replace("tỉnh Gyeonggi đã mở", "Kyonggi đã mở"), "lacks the approved form"),
+        (lambda s: s.replace("It is open every day.", "It is open on Sundays."), "differs from the release"),
+        (lambda s: s[: len(s) // 2], "malformed XML"),
+        (
+            lambda s: s.replace(
+                '<?xml version="1.0" encoding="UTF-8"?>',
+                '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>',
+            ),
+            "DOCTYPE",
+        ),
+        (
+            lambda s: s.replace(
+                '<?xml version="1.0" encoding="UTF-8"?>',
+                '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>',
+            ),
+            "DOCTYPE",
+        ),
+    ],
+)
+def test_bad_xliff_is_refused_and_memory_untouched(
+    project: Path, capsys: pytest.CaptureFixture[str], mutate: Any, message: str
+) -> None:
+    path = export(project)
+    fill(path, VI)
+    assert run(project, "review", "import", str(path), "--lang", "vi") == 0
+    before = memory_bytes(project)
+    assert before is not None
+    bad = project / "bad.xlf"
+    bad.write_text(mutate(path.read_text(encoding="utf-8")), encoding="utf-8")
+    capsys.readouterr()
+    assert run(project, "review", "import", str(bad), "--lang", "vi") == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and str(bad) in err
+    assert memory_bytes(project) == before
+
+
+def test_missing_and_unapproved_targets_are_skipped_with_warnings(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = export(project)
+    fill(path, {k: v for k, v in VI.items() if k != "two:p0:s1"})
+    fill(path, {"two:title": VI["two:title"]}, state="needs-review-translation")
+    assert run(project, "review", "import", str(path)) == 0
+    err = capsys.readouterr().err
+    assert "two:p0:s1: no target" in err and "two:title: state 'needs-review-translation'" in err
+    manifest = publish(project)
+    two = next(r for r in manifest["releases"] if r["id"] == "two")["editions"]["vi"]
+    assert two["status"] == "partial" and two["segments"]["untranslated"] == 2
+    page = (project / "out" / "vi" / "two.html").read_text()
+    assert '<span lang="en" class="untranslated">Classes are held in the evening.</span>' in page
+
+
+def test_strict_refuses_partial_editions(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = export(project)
+    fill(path, {k: v for k, v in VI.items() if not k.startswith("two")})
+    assert run(project, "review", "import", str(path)) == 0
+    args = ["publish", str(project / "releases"), "--out", str(project / "strict"), "--strict", "-q"]
+    assert run(project, *args) == 1
+    assert "two [vi]: untranslated segments" in capsys.readouterr().err
+    assert not (project / "strict" / "manifest.json").exists()
