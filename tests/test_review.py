@@ -205,9 +205,19 @@ def test_missing_and_unapproved_targets_are_skipped_with_warnings(
 
 def test_strict_refuses_partial_editions(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = export(project)
-    fill(path, {k: v for k, v in VI.items() if not k.startswith("two")})
+    fill(path, {k: v for k, v in VI.items() if k != "two:p0:s1"})
     assert run(project, "review", "import", str(path)) == 0
     args = ["publish", str(project / "releases"), "--out", str(project / "strict"), "--strict", "-q"]
     assert run(project, *args) == 1
     assert "two [vi]: untranslated segments" in capsys.readouterr().err
     assert not (project / "strict" / "manifest.json").exists()
+
+
+def test_release_with_no_approved_sentence_is_skipped_not_published_in_english(project: Path) -> None:
+    path = export(project)
+    fill(path, {k: v for k, v in VI.items() if k.startswith("one")})
+    assert run(project, "review", "import", str(path)) == 0
+    manifest = publish(project)
+    two = next(r for r in manifest["releases"] if r["id"] == "two")["editions"]["vi"]
+    assert two["status"] == "skipped" and "no approved translations of this release" in two["reason"]
+    assert not (project / "out" / "vi" / "two.html").exists()

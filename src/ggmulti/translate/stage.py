@@ -160,6 +160,12 @@ class TranslationStage:
                 )
 
         for release, flat, paragraphs in work:
+            if all(results[s.key].origin is Origin.UNTRANSLATED for s in flat):
+                # Memory exists for the language but covers nothing of this release: nothing to publish.
+                out[release.id] = Unavailable(
+                    f"no approved translations of this release and no {release.source_lang}->{lang} model"
+                )
+                continue
             out[release.id] = TranslatedRelease(
                 release=release,
                 lang=lang,
