@@ -138,3 +138,14 @@ def test_stage_batches_a_language_and_counts_terms() -> None:
     checks = [c for s in (tr.title, *tr.paragraphs[0], *tr.paragraphs[1]) for c in s.terms]
     assert sum(c.pinned for c in checks) == 3 and len(checks) == 4  # Korea Frontiers has no vi form
     assert isinstance(stage.run(releases, "lo")["r0"], Unavailable)
+
+
+def test_lao_target_keeps_its_own_spaces_and_drops_token_padding() -> None:
+    glossary = Glossary((Term("province", "places", {"en": "Gyeonggi Province", "lo": "ແຂວງ ກຽງກີ"}),))
+
+    class Lao(FakeEngine):
+        def hypotheses(self, texts: Sequence[str], n: int) -> list[list[str]]:
+            return [["ສະບາຍດີ T1 ປະກາດ ແຜນການ ໃໝ່" for _ in range(n)] for _ in texts]
+
+    out = Pinner(glossary, "en", "lo").translate(["Hello, Gyeonggi Province announced a new plan."], Lao())
+    assert out[0].text == "ສະບາຍດີແຂວງ ກຽງກີປະກາດ ແຜນການ ໃໝ່"

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 N_HYPOTHESES = 4
 
 
+def _latin_edge(ch: str) -> bool:
+    return bool(ch) and bool(regex.match(r"[\p{Latin}\p{N}]", ch))
+
+
 @dataclass(frozen=True)
 class Style:
     prefix: str
@@ -102,17 +106,23 @@ class Pinner:
             return None
 
         def put(m: regex.Match[str]) -> str:
-            form = self.approved(protected.slots[int(m.group(1)) - 1])
+            form = self.approved(protected.slots[int(m.group(2)) - 1])
             assert form is not None
-            return form
+            if self.target_lang not in UNSPACED:
+                return f"{m.group(1)}{form}{m.group(3)}"
+            # In scripts without word spaces the engine's spaces around a token are padding, except
+            # between two Latin words or numbers ("KOICA 2025").
+            before = m.string[m.start() - 1 : m.start()] if m.start() else ""
+            after = m.string[m.end() : m.end() + 1]
+            left = " " if m.group(1) and _latin_edge(before) and _latin_edge(form[0]) else ""
+            right = " " if m.group(3) and _latin_edge(after) and _latin_edge(form[-1]) else ""
+            return f"{left}{form}{right}"
 
-        return self._tidy(pattern.sub(put, output))
+        spaced = regex.compile(rf"(\s*){pattern.pattern}(\s*)", pattern.flags)
+        return self._tidy(spaced.sub(put, output))
 
     def _tidy(self, text: str) -> str:
         text = " ".join(text.split())
-        if self.target_lang in UNSPACED:
-            # Tokens were padded with spaces; between two non-Latin letters a space is wrong.
-            text = regex.sub(r"(?<=[^\p{Latin}\p{N}\s])\s+|\s+(?=[^\p{Latin}\p{N}\s])", "", text)
         if self.target_lang in CASED and text[:1].islower():
             text = text[0].upper() + text[1:]
         return text
