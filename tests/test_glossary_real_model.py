@@ -116,3 +116,28 @@ cache = "{tmp_path / "cache.sqlite"}"
     first = (out / "manifest.json").read_bytes()
     assert main(args) == 0
     assert (out / "manifest.json").read_bytes() == first
+
+
+def test_translate_command_applies_the_glossary_like_the_build(
+    zh_en_models_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "in.txt"
+    src.write_text("京畿道知事金东渊表示，京畿道将扩大对外国居民的支持。\n", encoding="utf-8")
+    base = [
+        "--config",
+        str(ROOT / "ggmulti.toml"),
+        "translate",
+        "--from",
+        "zh",
+        "--to",
+        "en",
+        "--models-dir",
+        str(zh_en_models_dir),
+        "--no-cache",
+        str(src),
+    ]
+    assert main(base) == 0
+    pinned = capsys.readouterr().out
+    assert pinned.count("Gyeonggi Province") == 2 and "Dong Yeon Kim" in pinned
+    assert main([*base, "--no-glossary"]) == 0
+    assert "Gyeonggi Province" not in capsys.readouterr().out

@@ -16,6 +16,8 @@ from typing import IO, Protocol
 import click
 
 from .config import Config, load_config
+from .glossary.load import load_glossary
+from .glossary.pin import Pinner
 from .segment import split_sentences
 from .translate.argos import DecodeOptions, Engines
 from .translate.cache import TranslationCache
@@ -205,6 +207,13 @@ def fetch_cmd(ctx: click.Context, langs: tuple[str, ...], index_url: str, from_c
     help="SQLite translation cache (default: the build's, from ggmulti.toml).",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor fill the translation cache.")
+@click.option(
+    "--glossary",
+    "glossary_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Glossary folder (default: the configured one).",
+)
+@click.option("--no-glossary", is_flag=True, help="Translate without pinning glossary terms.")
 @click.pass_context
 def translate_cmd(
     ctx: click.Context,
@@ -216,9 +225,15 @@ def translate_cmd(
     compute_type: str | None,
     cache_path: Path | None,
     no_cache: bool,
+    glossary_dir: Path | None,
+    no_glossary: bool,
 ) -> None:
-    """Translate FILE (or stdin) and print it: one line per paragraph, all sentences in one batch."""
+    """Translate FILE (or stdin) and print it, glossary terms pinned as in the build."""
     config = _config(ctx)
+    pinner = None
+    if not no_glossary:
+        scripts = {code: cfg.script for code, cfg in config.languages.items()}
+        pinner = Pinner(load_glossary(glossary_dir or config.glossary_dir, scripts), from_code, to_code)
     settings = config.translation
     text = file.read()
     options = DecodeOptions(
@@ -235,5 +250,5 @@ def translate_cmd(
                 pivot=settings.pivot,
             )
         )
-        out = translate_text(text, engines.require(from_code, to_code), from_code, to_code)
+        out = translate_text(text, engines.require(from_code, to_code), from_code, to_code, pinner)
     sys.stdout.write(out + "\n")
