@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config, LanguageConfig
-from .translate.models import installed_models, packages_dir
+from .errors import GgmultiError
+from .translate.memory import TranslationMemory, memory_path
+from .translate.models import find_model, packages_dir
 
 # fontconfig language tags where they differ from the project's codes
 _FC_LANG = {"zh": "zh-cn", "mn": "mn-mn"}
@@ -56,16 +58,25 @@ def espeak_voices() -> dict[str, str] | None:
     return voices
 
 
-def _translation(lang: LanguageConfig, source: str, memory_dir: Path, models_root: Path) -> Capability:
+def _translation(
+    lang: LanguageConfig, source: str, memory_dir: Path, models_root: Path, pivot: str
+) -> Capability:
     if lang.code == source:
         return Capability(True, "source language")
-    models = [m for m in installed_models(models_root) if m.from_code == source and m.to_code == lang.code]
-    memory_files = sorted(memory_dir.glob(f"{lang.code}/*")) + sorted(memory_dir.glob(f"*.{lang.code}.*"))
+    direct = find_model(source, lang.code, models_root)
+    legs = (find_model(source, pivot, models_root), find_model(pivot, lang.code, models_root))
+    memory = memory_path(memory_dir, source, lang.code)
     parts = []
-    if models:
-        parts.append(f"model {models[0].path.name}")
-    if memory_files:
-        parts.append(f"translation memory ({len(memory_files)} file(s))")
+    if direct is not None:
+        parts.append(f"model {direct.path.name}")
+    elif legs[0] is not None and legs[1] is not None:
+        parts.append(f"models {legs[0].path.name} + {legs[1].path.name} (via {pivot})")
+    if memory.exists():
+        try:
+            size = len(TranslationMemory.load(memory, source, lang.code))
+        except GgmultiError as exc:
+            return Capability(False, f"translation memory unreadable: {exc}")
+        parts.append(f"translation memory {memory.name} ({size} approved sentences)")
     if parts:
         return Capability(True, " + ".join(parts))
     return Capability(False, f"no {source}->{lang.code} model in {models_root} and no translation memory")
@@ -95,12 +106,12 @@ def diagnose(
     config: Config, source_lang: str = "en", models_root: Path | None = None
 ) -> list[LanguageStatus]:
     voices = espeak_voices()
-    root = models_root or packages_dir()
+    root = models_root or config.models_dir or packages_dir()
     return [
         LanguageStatus(
             code,
             cfg.name,
-            _translation(cfg, source_lang, config.memory_dir, root),
+            _translation(cfg, source_lang, config.memory_dir, root, config.translation.pivot),
             _voice(cfg, voices),
             _font(cfg),
         )
