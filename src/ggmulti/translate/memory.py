@@ -63,8 +63,9 @@ def safe_xml_bytes(data: bytes, where: str) -> None:
     try:
         safe_fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        raise MemoryError_(f"{where}: refused XML with a DOCTYPE or entity declaration ({type(exc).__name__})") \
-            from None
+        raise MemoryError_(
+            f"{where}: refused XML with a DOCTYPE or entity declaration ({type(exc).__name__})"
+        ) from None
     except ParseError as exc:
         raise MemoryError_(f"{where}: malformed XML: {exc}") from None
 
@@ -131,8 +132,11 @@ class TranslationMemory:
         """
         flagged = []
         for key, entry in list(self._entries.items()):
-            changed = {tid: (old, current.get(tid)) for tid, old in entry.terms.items()
-                       if tid in current and current.get(tid) != old}
+            changed = {
+                tid: (old, current.get(tid))
+                for tid, old in entry.terms.items()
+                if tid in current and current.get(tid) != old
+            }
             if not changed:
                 continue
             target = entry.target
@@ -141,9 +145,12 @@ class TranslationMemory:
                 if new is not None and old in target:
                     target = target.replace(old, new)
                 reasons.append(f"term {tid} changed from {old!r} to {new!r} since approval")
-            updated = replace(entry, target=target, terms={**entry.terms, **{t: n for t, (_, n) in changed.items()
-                                                                             if n is not None}},
-                              needs_review="; ".join(reasons))
+            updated = replace(
+                entry,
+                target=target,
+                terms={**entry.terms, **{t: n for t, (_, n) in changed.items() if n is not None}},
+                needs_review="; ".join(reasons),
+            )
             self._entries[key] = updated
             flagged.append(updated)
         return flagged
@@ -165,11 +172,16 @@ class TranslationMemory:
             if not unit.source or not unit.target:
                 continue
             notes = _parse_notes(unit.getnotes(NOTE_FROM))
-            entries.append(MemoryEntry(
-                source=str(unit.source), target=str(unit.target), key=notes.get("segment", ""),
-                origin=notes.get("origin", "review"), terms=_terms_parse(notes.get("terms", "")),
-                needs_review=notes.get("needs-review", "") if not unit.isapproved() else "",
-            ))
+            entries.append(
+                MemoryEntry(
+                    source=str(unit.source),
+                    target=str(unit.target),
+                    key=notes.get("segment", ""),
+                    origin=notes.get("origin", "review"),
+                    terms=_terms_parse(notes.get("terms", "")),
+                    needs_review=notes.get("needs-review", "") if not unit.isapproved() else "",
+                )
+            )
         return cls(source_lang, target_lang, entries)
 
     def to_bytes(self) -> bytes:
@@ -208,7 +220,9 @@ def memory_path(directory: Path, source_lang: str, target_lang: str) -> Path:
     return directory / f"{source_lang}-{target_lang}.xlf"
 
 
-def load_memories(directory: Path, source_langs: Iterable[str], languages: Iterable[str]) -> dict[str, TranslationMemory]:
+def load_memories(
+    directory: Path, source_langs: Iterable[str], languages: Iterable[str]
+) -> dict[str, TranslationMemory]:
     """Memories present for these pairs (keyed by target language; first source language wins)."""
     found: dict[str, TranslationMemory] = {}
     for lang in languages:
