@@ -107,17 +107,27 @@ def test_artifact_hashes_and_sizes_match_the_files(published: Published) -> None
         assert artifact["bytes"] == len(data), artifact["path"]
 
 
-def test_other_languages_are_skipped_with_a_reason_and_nothing_written(published: Published) -> None:
+def test_languages_without_model_or_memory_are_skipped_with_a_reason(published: Published) -> None:
+    with_editions = set()
     for entry in published.manifest["releases"]:
         for lang, edition in entry["editions"].items():
             if lang == "en":
                 continue
-            assert edition["status"] == "skipped", lang
-            assert edition["reason"] and lang in edition["reason"], (lang, edition["reason"])
-            assert edition["artifacts"] == []
-            assert edition["segments"]["total"] == 0
+            if edition["status"] == "skipped":
+                assert edition["reason"] and lang in edition["reason"], (lang, edition["reason"])
+                assert edition["artifacts"] == [] and edition["segments"]["total"] == 0
+            else:
+                # Only the repository's approved translations (memory/) can publish here: no en->X model.
+                assert edition["status"] == "published", (lang, edition)
+                assert edition["segments"]["memory"] == edition["segments"]["total"] > 0
+                assert edition["terms"]["pinned"] == edition["terms"]["expected"]
+                with_editions.add(lang)
+    memory_langs = {p.stem.split("-")[1] for p in (REPO / "memory").glob("en-*.xlf")}
+    assert with_editions == memory_langs
+    for lang in ("th", "km", "mn", "ru", "uz", "ne", "tl", "id", "my", "ja"):
+        assert all(e["editions"][lang]["status"] == "skipped" for e in published.manifest["releases"]), lang
     folders = {path.split("/")[0] for path in published.first if "/" in path}
-    assert folders == {"en", "assets"}
+    assert folders == {"en", "assets"} | with_editions
 
 
 def test_report_and_site_pages_are_written(published: Published) -> None:

@@ -250,7 +250,7 @@ def _render_edition(
     if pdf is not None:
         data = pdf.render(html.release_print(tr), identity=f"{rid}/{lang}")
         artifacts.append(store.write(f"{lang}/{rid}.pdf", data, "pdf"))
-        downloads.append(Link(href=f"{rid}.pdf", label=str(html.ui(lang)["pdf"]), type="application/pdf"))
+        downloads.append(Link(href=f"{rid}.pdf", label=html.ui(lang)["pdf"], type="application/pdf"))
     alternates = [
         Alternate(
             href=f"../{other}/{rid}.html",

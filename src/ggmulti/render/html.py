@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import regex
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 from markupsafe import Markup, escape
@@ -16,13 +17,16 @@ from ..errors import ConfigError
 from ..model import Origin, TranslatedRelease, TranslatedSegment
 
 UI_FILE = "ui.yaml"
+# Sentences in these scripts (and after full-width punctuation) follow each other without a space.
+_FULL_STOP = regex.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f]")  # 。、！？：；…
+_CLOSE_UP = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff00-\uffef]")
 FALLBACK_UI_LANG = "en"
 
 
 @dataclass(frozen=True)
 class Link:
     href: str
-    label: str
+    label: Markup  # an interface string, already escaped (may carry lang="en" when not yet translated)
     type: str
 
 
@@ -119,8 +123,22 @@ class HtmlRenderer:
             "date": tr.release.date,
             "source_url": tr.release.source_url,
             "untranslated": any(s.origin is Origin.UNTRANSLATED for s in [tr.title, *segs]),
-            "paragraphs": [[self._segment(s) for s in para] for para in tr.paragraphs],
+            "paragraphs": [self._paragraph(para) for para in tr.paragraphs],
         }
+
+    def _paragraph(self, para: Sequence[TranslatedSegment]) -> list[dict[str, Any]]:
+        """Segments with the separator that follows each: none between two Chinese or Japanese sentences."""
+        out = []
+        for i, seg in enumerate(para):
+            item = self._segment(seg)
+            following = para[i + 1] if i + 1 < len(para) else None
+            close_up = following is not None and bool(
+                _FULL_STOP.search(seg.text[-1:])
+                or (_CLOSE_UP.search(seg.text[-1:]) and _CLOSE_UP.search(following.text[:1]))
+            )
+            item["sep"] = "" if following is None or close_up else " "
+            out.append(item)
+        return out
 
     def release_page(
         self, tr: TranslatedRelease, *, downloads: Sequence[Link], alternates: Sequence[Alternate]
