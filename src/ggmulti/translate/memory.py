@@ -210,6 +210,7 @@ class TranslationMemory:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
+            os.chmod(tmp, 0o644)  # mkstemp's 0600 would keep the memory from other readers and the web
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
