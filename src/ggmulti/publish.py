@@ -114,8 +114,6 @@ def build_resources(
                 if lang != src and (found := engines.translator(src, lang)) is not None:
                     translators[(src, lang)] = found
         memories = load_memories(config.memory_dir, source_langs, languages)
-        for lang, memory in memories.items():
-            memory.refresh_terms({t.id: t.target_form(memory.source_lang, lang) for t in glossary.terms})
         yield Resources(translators=translators, memories=memories, glossary=glossary)
 
 

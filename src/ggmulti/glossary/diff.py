@@ -156,8 +156,10 @@ def diff(
                 for sb, sa in zip(_flat(b.title, b.paragraphs), _flat(a.title, a.paragraphs), strict=True):
                     ids = {c.term_id for c in (*sb.terms, *sa.terms)}
                     if ids & changed_ids and (sb.text != sa.text or sb.terms != sa.terms):
-                        missed = [c for c in sa.terms if not c.pinned]
-                        note = "; ".join(f"{c.term_id} missed: {c.reason}" for c in missed)
+                        missed = [f"{c.term_id} missed: {c.reason}" for c in sa.terms if not c.pinned]
+                        note = "; ".join(
+                            [*missed, *([f"memory needs re-review: {sa.review}"] if sa.review else [])]
+                        )
                         segments.append(
                             SegmentChange(
                                 release.id,

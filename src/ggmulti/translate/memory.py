@@ -125,19 +125,22 @@ class TranslationMemory:
         self._entries[key] = entry
         return True
 
-    def refresh_terms(self, current: Mapping[str, str | None]) -> list[MemoryEntry]:
-        """Carry entries forward to the glossary's current approved forms; return those now needing review.
+    def refreshed(self, current: Mapping[str, str | None]) -> TranslationMemory:
+        """This memory as seen under the glossary's current approved forms (a new object; files untouched).
 
-        ``current`` maps term id -> current approved form in the target language (None: no longer has one).
+        ``current`` maps term id -> current approved form in the target language (None: no longer has
+        one). An entry approved under another form is carried forward with the new form and flagged
+        for re-review.
         """
-        flagged = []
-        for key, entry in list(self._entries.items()):
+        out = TranslationMemory(self.source_lang, self.target_lang)
+        for entry in self._entries.values():
             changed = {
                 tid: (old, current.get(tid))
                 for tid, old in entry.terms.items()
                 if tid in current and current.get(tid) != old
             }
             if not changed:
+                out.add(entry)
                 continue
             target = entry.target
             reasons = []
@@ -145,15 +148,9 @@ class TranslationMemory:
                 if new is not None and old in target:
                     target = target.replace(old, new)
                 reasons.append(f"term {tid} changed from {old!r} to {new!r} since approval")
-            updated = replace(
-                entry,
-                target=target,
-                terms={**entry.terms, **{t: n for t, (_, n) in changed.items() if n is not None}},
-                needs_review="; ".join(reasons),
-            )
-            self._entries[key] = updated
-            flagged.append(updated)
-        return flagged
+            terms = {**entry.terms, **{t: n for t, (_, n) in changed.items() if n is not None}}
+            out.add(replace(entry, target=target, terms=terms, needs_review="; ".join(reasons)))
+        return out
 
     # ------------------------------------------------------------------ files
 

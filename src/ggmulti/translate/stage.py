@@ -52,6 +52,10 @@ class Memory(Protocol):
 
     def get(self, source: str) -> MemoryEntry | None: ...
 
+    def refreshed(self, current: Mapping[str, str | None]) -> Memory:
+        """The memory under the current approved term forms (see TranslationMemory.refreshed)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Unavailable:
@@ -84,6 +88,13 @@ class TranslationStage:
     def __init__(self, resources: Resources) -> None:
         self.resources = resources
         self._pinners: dict[tuple[str, str], Pinner] = {}
+        terms = resources.glossary.terms
+        # Memories as seen under this build's glossary: entries approved under an older term form
+        # carry the current form and a re-review flag.
+        self.memories: dict[str, Memory] = {
+            lang: memory.refreshed({t.id: t.target_form(memory.source_lang, lang) for t in terms})
+            for lang, memory in resources.memories.items()
+        }
 
     def pinner(self, source_lang: str, target_lang: str) -> Pinner:
         key = (source_lang, target_lang)
@@ -94,7 +105,7 @@ class TranslationStage:
     def availability(self, source_lang: str, lang: str) -> Unavailable | None:
         if lang == source_lang:
             return None
-        if (source_lang, lang) in self.resources.translators or lang in self.resources.memories:
+        if (source_lang, lang) in self.resources.translators or lang in self.memories:
             return None
         return Unavailable(f"no translation model for {source_lang}->{lang} and no approved translations")
 
@@ -116,7 +127,7 @@ class TranslationStage:
         for release, flat, _ in work:
             src = release.source_lang
             pinner = self.pinner(src, lang)
-            memory = self.resources.memories.get(lang)
+            memory = self.memories.get(lang)
             for seg in flat:
                 if lang == src:
                     checks = tuple(
