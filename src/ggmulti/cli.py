@@ -22,6 +22,7 @@ from .model import EditionStatus, Severity
 from .publish import PublishOptions, build_resources, check_sources, publish
 from .review import export as export_review
 from .review import import_xliff
+from .verify import verify
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -141,6 +142,21 @@ def doctor(ctx: click.Context, as_json: bool, source_lang: str) -> None:
         click.echo(f"{s.code:>3} {s.name}")
         for label, cap in (("translation", s.translation), ("voice", s.voice), ("font", s.font)):
             click.echo(f"    {label:<12} {'ok  ' if cap.available else 'MISSING'} {cap.detail}")
+
+
+@cli.command(name="verify")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def verify_cmd(ctx: click.Context, out: Path) -> None:
+    """Re-hash every file listed in OUT/manifest.json; exit 1 if any is missing or differs."""
+    result = verify(out)
+    for line in result.problems:
+        _err(f"error: {line}")
+    for rel in result.unlisted:
+        _err(f"note: {rel} is not listed in the manifest")
+    click.echo(f"{out}: {result.checked} file(s) checked, {len(result.problems)} problem(s)")
+    if result.problems:
+        ctx.exit(EXIT_INPUT)
 
 
 def _scripts(config: Config) -> dict[str, str]:
