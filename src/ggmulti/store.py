@@ -14,6 +14,22 @@ from .model import Artifact
 _SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
 
 
+def atomic_write(target: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder and rename: readers see the old or the new file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the file from the web server and other readers
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -61,7 +77,7 @@ class OutputStore:
             raise OutputError(f"{self.root}: {relpath} would be written twice in one build")
         target = self.resolve(relpath)
         target.parent.mkdir(parents=True, exist_ok=True)
-        self._atomic_write(target, data)
+        atomic_write(target, data)
         self._written.add(relpath)
         return Artifact(kind=kind, path=relpath, sha256=sha256_bytes(data), bytes=len(data))
 
@@ -71,17 +87,3 @@ class OutputStore:
             return target.read_bytes()
         except FileNotFoundError:
             return None
-
-    @staticmethod
-    def _atomic_write(target: Path, data: bytes) -> None:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise

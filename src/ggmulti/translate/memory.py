@@ -9,8 +9,6 @@ and flagged for re-review (never silently kept with the old form, never silently
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -23,6 +21,7 @@ from defusedxml.ElementTree import fromstring as safe_fromstring
 from translate.storage import xliff
 
 from ..errors import GgmultiError
+from ..store import atomic_write
 
 NOTE_FROM = "ggmulti"
 MAX_MEMORY_BYTES = 50 * 1024 * 1024
@@ -199,19 +198,7 @@ class TranslationMemory:
 
     def save(self, path: Path) -> None:
         """Atomic: a crash leaves the old file or the new one, never half a memory."""
-        data = self.to_bytes()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o644)  # mkstemp's 0600 would keep the memory from other readers and the web
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(path, self.to_bytes())
 
 
 def memory_path(directory: Path, source_lang: str, target_lang: str) -> Path:

@@ -30,6 +30,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import EngineUnavailable, GgmultiError
+from ..store import atomic_write
 
 PUBLIC_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 LOCK_NAME = "models.lock"
@@ -236,20 +237,7 @@ def write_lock(path: Path, entries: Mapping[str, LockEntry]) -> None:
             f"package_version = {_toml_str(e.package_version)}",
             f"sha256 = {_toml_str(e.sha256)}",
         ]
-    _atomic_write_text(path, "\n".join(lines) + "\n")
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    atomic_write(path, ("\n".join(lines) + "\n").encode("utf-8"))
 
 
 def check_lock(lock: Mapping[str, LockEntry], pairs: Iterable[str], sha: str, where: str) -> None:
