@@ -13,6 +13,7 @@ DEB_PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b
   libharfbuzz-subset0  # fast font subsetting in WeasyPrint (fontTools fallback is ~40x slower)
   poppler-utils        # pdftotext / pdffonts for PDF round-trip checks
+  ffmpeg               # ffprobe / ffmpeg decode the MP3s in the audio tests
 )
 PYTHON=${PYTHON:-python3}
 

@@ -1,0 +1,166 @@
+"""The speech stage: translated editions -> tagged MP3 + WebVTT, or the reason an edition has no audio.
+
+Each run of segments is read by the voice of the language it is written in (an untranslated English
+sentence in a partial edition is read by the English voice), and glossary terms are read as their
+spoken form. An edition whose text includes a language without a usable voice gets no audio.
+Editions are synthesized in parallel, each in its own worker process, so the bytes of an edition do
+not depend on scheduling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from itertools import groupby
+
+import regex
+
+from ..config import Config, LanguageConfig
+from ..glossary.match import Matcher, normalise
+from ..glossary.model import Glossary, Term
+from ..model import TranslatedRelease, TranslatedSegment
+from .encode import EncodedAudio, Tags, encode_edition
+from .espeak import EspeakEngine, EspeakSession
+from .voice import Speech
+
+# No space between two sentences when the first ends in full-width punctuation or both are Han/kana.
+_FULL_STOP = regex.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f]$")
+_CLOSE_UP = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff00-\uffef]")
+
+
+@dataclass(frozen=True)
+class SpokenEdition:
+    audio: EncodedAudio
+    voices: tuple[str, ...]  # what spoke, for the build report
+
+
+@dataclass(frozen=True)
+class NoAudio:
+    reason: str  # a note for the manifest and build report, starting "no audio: "
+
+
+class SpokenForms:
+    """Replaces approved glossary forms in text of one language with their spoken form there."""
+
+    def __init__(self, glossary: Glossary, source_lang: str, lang: str) -> None:
+        self.lang = lang
+        terms: list[Term] = []
+        self._spoken: dict[str, tuple[str, str]] = {}  # term id -> (approved form, spoken form)
+        for term in glossary.terms:
+            said = term.spoken.get(lang)
+            form = term.target_form(source_lang, lang)
+            if said and form and said != form:
+                terms.append(Term(id=term.id, kind=term.kind, forms={lang: form}))
+                self._spoken[term.id] = (form, said)
+        self._matcher = Matcher(Glossary(tuple(terms)), lang)
+
+    def apply(self, text: str) -> str:
+        out: list[str] = []
+        at = 0
+        for hit in self._matcher.find(text):
+            form, said = self._spoken[hit.term_id]
+            head = hit.surface[: len(form)]
+            # An English plural ending matched with the form stays after the spoken form.
+            tail = (
+                hit.surface[len(form) :] if normalise(head, self.lang) == normalise(form, self.lang) else ""
+            )
+            out += [text[at : hit.start], said, tail]
+            at = hit.end
+        out.append(text[at:])
+        return "".join(out)
+
+
+def join_sentences(texts: Sequence[str]) -> str:
+    """Sentences of one paragraph as written: a space between them, none between Chinese ones."""
+    out = ""
+    for text in texts:
+        if out and not (
+            _FULL_STOP.search(out) or (_CLOSE_UP.search(out[-1:]) and _CLOSE_UP.search(text[:1]))
+        ):
+            out += " "
+        out += text
+    return out
+
+
+@dataclass(frozen=True)
+class _Paragraph:
+    written: str
+    runs: tuple[tuple[str, str], ...]  # (language, text to speak)
+
+
+@dataclass(frozen=True)
+class _Job:
+    key: tuple[str, str]
+    paragraphs: tuple[_Paragraph, ...]
+    voices: Mapping[str, LanguageConfig]
+    tags: Tags
+
+
+def _paragraph(segments: Sequence[TranslatedSegment], forms: Mapping[str, SpokenForms]) -> _Paragraph:
+    runs = []
+    for lang, group in groupby(segments, key=lambda s: s.lang):
+        runs.append((lang, forms[lang].apply(join_sentences([s.text for s in group]))))
+    return _Paragraph(join_sentences([s.text for s in segments]), tuple(runs))
+
+
+def _run(engine: EspeakEngine, job: _Job) -> tuple[tuple[str, str], SpokenEdition]:
+    with engine.session() as session:
+        return job.key, _speak(session, job)
+
+
+def _speak(session: EspeakSession, job: _Job) -> SpokenEdition:
+    voices = {lang: session.voice(lang, cfg.voice, cfg.rate) for lang, cfg in job.voices.items()}
+    spoken: list[tuple[str, Speech]] = []
+    for para in job.paragraphs:
+        parts = [voices[lang].speak(text) for lang, text in para.runs]
+        spoken.append((para.written, Speech(b"".join(p.pcm for p in parts), parts[0].sample_rate)))
+    audio = encode_edition(spoken, job.tags)
+    return SpokenEdition(audio, tuple(v.description for v in voices.values()))
+
+
+def speak_editions(
+    config: Config,
+    glossary: Glossary,
+    editions: Sequence[TranslatedRelease],
+    engine: EspeakEngine,
+    workers: int = 2,
+) -> dict[tuple[str, str], SpokenEdition | NoAudio]:
+    """Audio per (release id, language), or why there is none. Raises EngineUnavailable when a
+    usable voice misbehaves (hangs, returns early, speaks with another voice)."""
+    results: dict[tuple[str, str], SpokenEdition | NoAudio] = {}
+    problems: dict[str, str | None] = {}
+    forms: dict[tuple[str, str], SpokenForms] = {}
+    jobs: list[_Job] = []
+    for tr in editions:
+        key = (tr.release.id, tr.lang)
+        segments = [tr.title, *(s for para in tr.paragraphs for s in para)]
+        langs = sorted({s.lang for s in segments})
+        missing = []
+        for lang in langs:
+            if lang not in problems:
+                cfg = config.languages.get(lang)
+                problems[lang] = engine.problem(lang, cfg.voice if cfg else None, cfg.name if cfg else None)
+            if problems[lang] is not None:
+                missing.append(str(problems[lang]))
+        if missing:
+            results[key] = NoAudio(f"no audio: {'; '.join(missing)}")
+            continue
+        src = tr.release.source_lang
+        for lang in langs:
+            forms.setdefault((src, lang), SpokenForms(glossary, src, lang))
+        by_lang = {lang: forms[(src, lang)] for lang in langs}
+        paragraphs = tuple(_paragraph(p, by_lang) for p in ((tr.title,), *tr.paragraphs) if p)
+        cfg = config.language(tr.lang)
+        tags = Tags(
+            title=tr.title.text,
+            artist=config.publisher.name,
+            album=f"{config.publisher.site_title} ({cfg.native_name})",
+            lang=cfg.bcp47,
+            date=tr.release.date,
+        )
+        jobs.append(_Job(key, paragraphs, {lang: config.language(lang) for lang in langs}, tags))
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for key, spoken in pool.map(lambda job: _run(engine, job), jobs):
+            results[key] = spoken
+    return results
