@@ -26,8 +26,9 @@ from .model import (
     TermCounts,
     TranslatedRelease,
 )
-from .render.html import Alternate, HtmlRenderer, IndexEntry, LanguageLink, Link
+from .render.html import Alternate, AudioLink, HtmlRenderer, IndexEntry, LanguageLink, Link
 from .render.pdf import PdfRenderer
+from .speech.build import speak, write_audio, write_feeds
 from .store import OutputStore
 from .translate.argos import DecodeOptions, Engines
 from .translate.cache import TranslationCache
@@ -191,6 +192,9 @@ def publish(
         if refused:
             raise BuildFailed(refused)
 
+    # Audio is made before anything is written: a voice that misbehaves fails the build, not a file.
+    spoken = speak(config, glossary, translated.values()) if "audio" in formats else {}
+
     store = OutputStore(options.out)
     store.prepare()
     previous = store.read(mf.MANIFEST_NAME)
@@ -211,8 +215,9 @@ def publish(
             title: str | None = None
             title_lang: str | None = None
             if isinstance(tr, TranslatedRelease):
-                artifacts = _render_edition(store, html, pdf, tr, available, config)
-                edition = replace(edition, artifacts=tuple(artifacts))
+                audio, link, notes = write_audio(store, spoken.get((release.id, lang)), tr)
+                artifacts = _render_edition(store, html, pdf, tr, available, config, audio=link)
+                edition = replace(edition, artifacts=(*artifacts, *audio), notes=(*edition.notes, *notes))
                 title, title_lang = tr.title.text, tr.title.lang
             report.editions.append((release, edition))
             editions[lang] = mf.edition_json(edition, title, title_lang)
@@ -228,6 +233,8 @@ def publish(
             entries.setdefault(prev["id"], prev)
 
     site = _render_site(store, html, config, list(entries.values()))
+    if "audio" in formats:
+        site += write_feeds(store, config, mf.build_manifest(entries.values(), [])["releases"])
     manifest = mf.build_manifest(entries.values(), site)
     store.write(REPORT_NAME, mf.dumps(report.to_json()), "report")
     store.write(mf.MANIFEST_NAME, mf.dumps(manifest), "manifest")
@@ -241,6 +248,7 @@ def _render_edition(
     tr: TranslatedRelease,
     available: Sequence[str],
     config: Config,
+    audio: AudioLink | None = None,
 ) -> list[Artifact]:
     rid, lang = tr.release.id, tr.lang
     artifacts: list[Artifact] = []
@@ -258,7 +266,7 @@ def _render_edition(
         for other in available
         if other != lang
     ]
-    page = html.release_page(tr, downloads=downloads, alternates=alternates)
+    page = html.release_page(tr, downloads=downloads, alternates=alternates, audio=audio)
     artifacts.insert(0, store.write(f"{lang}/{rid}.html", page.encode("utf-8"), "html"))
     return artifacts
 

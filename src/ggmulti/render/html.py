@@ -31,6 +31,15 @@ class Link:
 
 
 @dataclass(frozen=True)
+class AudioLink:
+    """The edition's audio as the release page offers it (hrefs relative to the page)."""
+
+    href: str
+    transcript_href: str
+    type: str = "audio/mpeg"
+
+
+@dataclass(frozen=True)
 class Alternate:
     href: str
     bcp47: str
@@ -141,7 +150,12 @@ class HtmlRenderer:
         return out
 
     def release_page(
-        self, tr: TranslatedRelease, *, downloads: Sequence[Link], alternates: Sequence[Alternate]
+        self,
+        tr: TranslatedRelease,
+        *,
+        downloads: Sequence[Link],
+        alternates: Sequence[Alternate],
+        audio: AudioLink | None = None,
     ) -> str:
         lang = self.config.language(tr.lang)
         return self._render(
@@ -150,6 +164,7 @@ class HtmlRenderer:
             **self._release_context(tr),
             downloads=downloads,
             alternates=alternates,
+            audio=audio,
         )
 
     def release_print(self, tr: TranslatedRelease) -> str:
