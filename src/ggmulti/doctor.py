@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config, LanguageConfig
-from .errors import GgmultiError
+from .errors import EngineUnavailable, GgmultiError
+from .speech.espeak import EspeakEngine
 from .translate.memory import TranslationMemory, memory_path
 from .translate.models import find_model, packages_dir
 
@@ -44,20 +45,6 @@ def _run(cmd: list[str]) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
-def espeak_voices() -> dict[str, str] | None:
-    """espeak-ng voice ids and language codes -> voice name; None when espeak-ng is missing."""
-    out = _run(["espeak-ng", "--voices"])
-    if out is None:
-        return None
-    voices: dict[str, str] = {}
-    for line in out.splitlines()[1:]:
-        cols = line.split()
-        if len(cols) >= 5:
-            voices[cols[1]] = cols[3]
-            voices[cols[4]] = cols[3]
-    return voices
-
-
 def _translation(
     lang: LanguageConfig, source: str, memory_dir: Path, models_root: Path, pivot: str
 ) -> Capability:
@@ -82,14 +69,17 @@ def _translation(
     return Capability(False, f"no {source}->{lang.code} model in {models_root} and no translation memory")
 
 
-def _voice(lang: LanguageConfig, voices: dict[str, str] | None) -> Capability:
-    if not lang.voice:
-        return Capability(False, "no espeak-ng voice exists for this language: no audio")
-    if voices is None:
-        return Capability(False, "espeak-ng is not installed")
-    if lang.voice not in voices:
-        return Capability(False, f"voice '{lang.voice}' is not installed in espeak-ng")
-    return Capability(True, f"espeak-ng {lang.voice} ({voices[lang.voice]}), rate {lang.rate}")
+def _voice(lang: LanguageConfig, engine: EspeakEngine) -> Capability:
+    """Asks the engine the build speaks with (espeak-ng 1.52 in a worker), not the espeak-ng on PATH."""
+    try:
+        problem = engine.problem(lang.code, lang.voice, lang.name)
+        if problem is None and lang.voice:
+            found = engine.resolve(lang.voice)
+            assert found is not None
+            return Capability(True, f"espeak-ng {engine.version} {found.id} ({found.name}), rate {lang.rate}")
+    except EngineUnavailable as exc:
+        problem = str(exc)
+    return Capability(False, f"{problem}: no audio")
 
 
 def _font(lang: LanguageConfig) -> Capability:
@@ -105,15 +95,15 @@ def _font(lang: LanguageConfig) -> Capability:
 def diagnose(
     config: Config, source_lang: str = "en", models_root: Path | None = None
 ) -> list[LanguageStatus]:
-    voices = espeak_voices()
     root = models_root or config.models_dir or packages_dir()
-    return [
-        LanguageStatus(
-            code,
-            cfg.name,
-            _translation(cfg, source_lang, config.memory_dir, root, config.translation.pivot),
-            _voice(cfg, voices),
-            _font(cfg),
-        )
-        for code, cfg in config.languages.items()
-    ]
+    with EspeakEngine() as engine:
+        return [
+            LanguageStatus(
+                code,
+                cfg.name,
+                _translation(cfg, source_lang, config.memory_dir, root, config.translation.pivot),
+                _voice(cfg, engine),
+                _font(cfg),
+            )
+            for code, cfg in config.languages.items()
+        ]
