@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-# espeak-ng voices that exist but read the language wrongly (measured; see README, "Spoken editions"). Keyed by the
-# voice id's last part, so "th" and "tai/th" both match. A language with one of these gets no audio.
+# espeak-ng voices that exist but read the language wrongly (measured with espeak-ng 1.52; see the
+# README, "Spoken editions"). Keyed by the voice id's last part, so "th" and "tai/th" both match.
+# A language with one of these gets no audio, with this reason recorded.
 UNUSABLE_VOICES: dict[str, str] = {
     "th": "espeak-ng's Thai voice does not split Thai words and reads letter runs as nonsense",
     "my": "espeak-ng's Burmese voice drops syllables",
+    "ja": "espeak-ng's Japanese voice reads kana only and says every kanji as 'Chinese letter' in English",
 }
 
 
