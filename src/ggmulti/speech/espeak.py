@@ -177,7 +177,7 @@ class _Worker:
 
     def __init__(self, target: str | None, start_timeout: float) -> None:
         mine, theirs = socket.socketpair()
-        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in kill())
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
         argv = [sys.executable, "-m", __name__, str(theirs.fileno()), *([target] if target else [])]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         try:
@@ -192,9 +192,13 @@ class _Worker:
         finally:
             theirs.close()
         self._conn = Connection(mine.detach())
-        answer = self._receive(start_timeout, "starting")
+        try:
+            answer = self._receive(start_timeout, "starting")
+        except EngineUnavailable:
+            self.close()
+            raise
         if answer[0] != "ready":
-            self.kill()
+            self.close()
             raise EngineUnavailable(f"espeak-ng worker could not start: {answer[1]}")
         self.version: str = answer[1]
         self.voices = tuple(InstalledVoice(i, n, tuple(langs)) for i, n, langs in answer[2])
@@ -238,7 +242,6 @@ class _Worker:
             self.process.kill()
         self.process.wait(5)
         self._conn.close()
-        self._stderr.close()
 
     def close(self) -> None:
         if self.process.poll() is None:
@@ -247,6 +250,7 @@ class _Worker:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(5)
         self.kill()
+        self._stderr.close()
 
 
 # ---------------------------------------------------------------------------------------------- parent
@@ -372,6 +376,11 @@ class EspeakSession:
     def __init__(self, engine: EspeakEngine, worker: _Worker) -> None:
         self.engine = engine
         self._worker = worker
+
+    @property
+    def pid(self) -> int:
+        """The worker's process id (tests stop it to simulate a hang)."""
+        return self._worker.pid
 
     def voice(self, lang: str, voice_id: str | None, rate: int) -> EspeakVoice:
         return EspeakVoice(self, lang, self.engine.check(lang, voice_id), rate)

@@ -17,12 +17,13 @@ from itertools import groupby
 import regex
 
 from ..config import Config, LanguageConfig
+from ..errors import EngineUnavailable
 from ..glossary.match import Matcher, normalise
 from ..glossary.model import Glossary, Term
 from ..model import TranslatedRelease, TranslatedSegment
 from .encode import EncodedAudio, Tags, encode_edition
 from .espeak import EspeakEngine, EspeakSession
-from .voice import Speech
+from .voice import Speech, unusable_reason
 
 # No space between two sentences when the first ends in full-width punctuation or both are Han/kana.
 _FULL_STOP = regex.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f]$")
@@ -126,8 +127,11 @@ def speak_editions(
     engine: EspeakEngine,
     workers: int = 2,
 ) -> dict[tuple[str, str], SpokenEdition | NoAudio]:
-    """Audio per (release id, language), or why there is none. Raises EngineUnavailable when a
-    usable voice misbehaves (hangs, returns early, speaks with another voice)."""
+    """Audio per (release id, language), or why there is none (no voice exists, or a known-broken one).
+
+    Raises EngineUnavailable, before any synthesis, for a configured voice the engine does not have
+    (a broken install or a typo in ggmulti.toml), and when a voice misbehaves (hangs, returns early,
+    speaks with another voice)."""
     results: dict[tuple[str, str], SpokenEdition | NoAudio] = {}
     problems: dict[str, str | None] = {}
     forms: dict[tuple[str, str], SpokenForms] = {}
@@ -141,6 +145,8 @@ def speak_editions(
             if lang not in problems:
                 cfg = config.languages.get(lang)
                 problems[lang] = engine.problem(lang, cfg.voice if cfg else None, cfg.name if cfg else None)
+                if cfg and cfg.voice and problems[lang] and not unusable_reason(cfg.voice):
+                    raise EngineUnavailable(f"speech [{lang}]: {problems[lang]}")
             if problems[lang] is not None:
                 missing.append(str(problems[lang]))
         if missing:
