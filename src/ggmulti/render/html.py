@@ -14,7 +14,9 @@ from markupsafe import Markup, escape
 
 from ..config import Config, LanguageConfig
 from ..errors import ConfigError
+from ..glossary.model import Glossary
 from ..model import Origin, TranslatedRelease, TranslatedSegment
+from .linebreak import DICTIONARY_SCRIPTS, WordBreaker
 
 UI_FILE = "ui.yaml"
 # Sentences in these scripts (and after full-width punctuation) follow each other without a space.
@@ -37,6 +39,18 @@ class AudioLink:
     href: str
     transcript_href: str
     type: str = "audio/mpeg"
+
+
+@dataclass(frozen=True)
+class BundleEntry:
+    """One release in a language bundle's index page (hrefs relative to the zip's root)."""
+
+    title: str
+    title_lang_tag: str
+    date: str | None
+    pdf: str | None
+    audio: str | None = None
+    transcript: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,8 +83,10 @@ class LanguageLink:
 class HtmlRenderer:
     """Owns the Jinja environment for one build."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, glossary: Glossary | None = None) -> None:
         self.config = config
+        self._terms = glossary.by_id() if glossary is not None else {}
+        self._breaker = WordBreaker()
         self.env = Environment(
             loader=FileSystemLoader(config.templates_dir),
             autoescape=select_autoescape(enabled_extensions=("html", "j2", "xml"), default=True),
@@ -80,6 +96,7 @@ class HtmlRenderer:
             lstrip_blocks=True,
         )
         self._ui = self._load_ui(config.templates_dir / UI_FILE)
+        self.env.filters["wordbreak"] = self.wordbreak
 
     @staticmethod
     def _load_ui(path: Path) -> dict[str, dict[str, str]]:
@@ -133,7 +150,49 @@ class HtmlRenderer:
             "source_url": tr.release.source_url,
             "untranslated": any(s.origin is Origin.UNTRANSLATED for s in [tr.title, *segs]),
             "paragraphs": [self._paragraph(para) for para in tr.paragraphs],
+            "names": self._names(tr),
         }
+
+    def wordbreak(self, text: str, code: str) -> str:
+        """Print HTML only: U+200B at word boundaries in scripts written without spaces (see linebreak.py)."""
+        cfg = self.config.languages.get(code)
+        if cfg is None or cfg.script not in DICTIONARY_SCRIPTS:
+            return text
+        return self._breaker.insert(text, cfg.bcp47)
+
+    def _names(self, tr: TranslatedRelease) -> list[dict[str, str]]:
+        """Glossary notes: each approved name the edition uses with its Korean original (marked lang="ko").
+
+        Residents meet these names on Korean signs and forms; the Korean is read in a Korean voice.
+        """
+        found: dict[str, dict[str, str]] = {}
+        for seg in [tr.title, *(s for para in tr.paragraphs for s in para)]:
+            for check in seg.terms:
+                term = self._terms.get(check.term_id)
+                if term is None or not check.pinned or check.term_id in found:
+                    continue
+                korean = term.forms.get("ko")
+                shown = check.expected or term.forms.get(tr.lang)
+                if not korean or not shown or tr.lang == "ko" or shown == korean:
+                    continue
+                found[check.term_id] = {"name": shown, "korean": korean, "korean_tag": self._lang_tag("ko")}
+        return list(found.values())
+
+    def bundle_print(self, lang: LanguageConfig, releases: Sequence[TranslatedRelease]) -> str:
+        """One print HTML for a language's releases: cover, table of contents (page numbers), each release."""
+        items = [{"anchor": f"r-{tr.release.id}", **self._release_context(tr)} for tr in releases]
+        return self._render(
+            "bundle.pdf.html.j2",
+            **self._common(lang, ""),
+            releases=items,
+            css=Markup(self.stylesheet("print.css.j2")),
+        )
+
+    def bundle_index(self, lang: LanguageConfig, entries: Sequence[BundleEntry]) -> str:
+        """The index page inside a language's zip: self-contained, opens from a USB stick with no server."""
+        return self._render(
+            "bundle_index.html.j2", **self._common(lang, ""), entries=entries, css=Markup(self.stylesheet())
+        )
 
     def _paragraph(self, para: Sequence[TranslatedSegment]) -> list[dict[str, Any]]:
         """Segments with the separator that follows each: none between two Chinese or Japanese sentences."""

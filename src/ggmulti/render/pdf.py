@@ -1,4 +1,4 @@
-"""PDF/UA-1 documents with WeasyPrint, byte-identical for the same input."""
+"""PDF/UA-1 documents with WeasyPrint plus the repairs in pdfua.py, byte-identical for the same input."""
 
 from __future__ import annotations
 
@@ -10,24 +10,33 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from ..errors import GgmultiError
+from .pdfua import FixStats, PdfUaFixer, layout_runs
 
 
 class _Collect(logging.Handler):
-    """WeasyPrint only logs accessibility errors (missing lang, alt, title); collect them to fail loudly."""
+    """WeasyPrint only logs accessibility errors (missing lang, alt, title) and missing glyphs; collect them."""
 
     def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
+        super().__init__(level=logging.WARNING)
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        # ERROR: a PDF/UA requirement WeasyPrint could not meet; ".notdef": a character drawn as tofu.
+        if record.levelno >= logging.ERROR or ".notdef" in message:
+            self.messages.append(message)
 
 
 @dataclass
 class PdfRenderer:
-    """One font configuration per build: fonts are loaded once, not per document."""
+    """One font configuration per build: fonts are loaded once, not per document.
+
+    ``fixes=False`` gives WeasyPrint's own output (the benchmark's baseline); published PDFs always have them.
+    """
 
     fonts: FontConfiguration = field(default_factory=FontConfiguration)
+    fixes: bool = True
+    last_stats: FixStats | None = None
 
     def render(self, html: str, *, identity: str) -> bytes:
         """``identity`` (e.g. release id + language) fixes the PDF /ID so equal input gives equal bytes."""
@@ -35,17 +44,21 @@ class PdfRenderer:
         handler = _Collect()
         logger.addHandler(handler)
         try:
-            document = HTML(string=html, base_url=None)
-            pdf = document.write_pdf(
-                pdf_variant="pdf/ua-1",
-                pdf_identifier=hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32].encode("ascii"),
-                font_config=self.fonts,
-                uncompressed_pdf=False,
-            )
+            options = {
+                "pdf_variant": "pdf/ua-1",
+                "pdf_identifier": hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32].encode("ascii"),
+                "uncompressed_pdf": False,
+            }
+            document = HTML(string=html, base_url=None).render(font_config=self.fonts, **options)
+            pdf = document.write_pdf(**options)
+            runs = layout_runs(document) if self.fixes else None
         finally:
             logger.removeHandler(handler)
         if handler.messages:
             raise GgmultiError(f"PDF for {identity}: WeasyPrint reported: {'; '.join(handler.messages)}")
         if pdf is None:
             raise GgmultiError(f"PDF for {identity}: WeasyPrint returned no document")
-        return bytes(pdf)
+        if runs is None:
+            return bytes(pdf)
+        fixed, self.last_stats = PdfUaFixer().fix(bytes(pdf), runs)
+        return fixed
