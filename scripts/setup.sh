@@ -14,6 +14,8 @@ DEB_PACKAGES=(
   libharfbuzz-subset0  # fast font subsetting in WeasyPrint (fontTools fallback is ~40x slower)
   poppler-utils        # pdftotext / pdffonts for PDF round-trip checks
   ffmpeg               # ffprobe / ffmpeg decode the MP3s in the audio tests
+  libicu-dev pkg-config g++  # PyICU (word boundaries for Lao/Khmer/Burmese/Thai line breaks) builds on these
+  chromium chromium-driver   # headless browser for the site's axe-core accessibility test
 )
 PYTHON=${PYTHON:-python3}
 
@@ -65,8 +67,23 @@ python_env() {
   echo "$want" > "$stamp"
 }
 
+# axe-core (pinned in package.json/package-lock.json) is injected into Chromium by the site tests.
+node_packages() {
+  if [ -f node_modules/axe-core/axe.min.js ]; then
+    return 0
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    # Node.js usually comes with the machine; Debian's own nodejs + npm do as well.
+    [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 \
+      && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
+    command -v npm >/dev/null 2>&1 || { echo "npm is missing: install Node.js with npm" >&2; exit 1; }
+  fi
+  echo "Installing axe-core (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+}
+
 case "${1:-}" in
   --system-only) system_packages ;;
-  --python-only) python_env ;;
-  *) system_packages; python_env ;;
+  --python-only) python_env; node_packages ;;
+  *) system_packages; python_env; node_packages ;;
 esac
