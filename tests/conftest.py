@@ -55,3 +55,18 @@ def build_argosmodel(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., 
         return built[key]
 
     return build
+
+
+@pytest.fixture(scope="session")
+def demo_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``make demo`` once per session (no translation models, whatever this machine has): its output folder."""
+    from ggmulti.cli import main
+
+    models = tmp_path_factory.mktemp("demo-no-models")
+    out = tmp_path_factory.mktemp("demo") / "output"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GGMULTI_MODELS_DIR", str(models))
+        mp.setenv("ARGOS_PACKAGES_DIR", str(models))
+        argv = ["--config", str(ROOT / "ggmulti.toml"), "publish", str(ROOT / "examples" / "releases")]
+        assert main([*argv, "--out", str(out), "-q"]) == 0
+    return out

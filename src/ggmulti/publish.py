@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from . import manifest as mf
+from .bundle import write_bundles
 from .config import Config
 from .detect import LanguageChecker
 from .errors import BuildFailed, ConfigError
@@ -200,7 +201,7 @@ def publish(
     previous = store.read(mf.MANIFEST_NAME)
     old = mf.loads(previous, str(options.out / mf.MANIFEST_NAME)) if previous is not None else None
 
-    html = HtmlRenderer(config)
+    html = HtmlRenderer(config, glossary)
     pdf = PdfRenderer() if "pdf" in formats else None
     entries: dict[str, dict[str, Any]] = {}
     for release in releases:
@@ -232,7 +233,12 @@ def publish(
         for prev in old["releases"]:
             entries.setdefault(prev["id"], prev)
 
-    site = _render_site(store, html, config, list(entries.values()))
+    bundles: set[str] = set()
+    site: list[Artifact] = []
+    if pdf is not None:
+        ordered = mf.build_manifest(entries.values(), [])["releases"]
+        site, bundles = write_bundles(store, html, pdf, config, translated, ordered)
+    site += _render_site(store, html, config, list(entries.values()), bundles)
     if "audio" in formats:
         site += write_feeds(store, config, mf.build_manifest(entries.values(), [])["releases"])
     manifest = mf.build_manifest(entries.values(), site)
@@ -272,7 +278,11 @@ def _render_edition(
 
 
 def _render_site(
-    store: OutputStore, html: HtmlRenderer, config: Config, releases: list[dict[str, Any]]
+    store: OutputStore,
+    html: HtmlRenderer,
+    config: Config,
+    releases: list[dict[str, Any]],
+    bundles: Collection[str] = (),
 ) -> list[Artifact]:
     """Index pages from the merged manifest, so releases published on earlier days stay listed."""
     ordered = mf.build_manifest(releases, [])["releases"]
@@ -304,7 +314,7 @@ def _render_site(
             }
         )
         if entries:
-            page = html.language_index(cfg, entries)
+            page = html.language_index(cfg, entries, bundle=code in bundles)
             artifacts.append(store.write(f"{code}/index.html", page.encode("utf-8"), "html"))
             links.append(
                 LanguageLink(

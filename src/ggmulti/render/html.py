@@ -236,8 +236,13 @@ class HtmlRenderer:
             css=Markup(self.stylesheet("print.css.j2")),
         )
 
-    def language_index(self, lang: LanguageConfig, entries: Sequence[IndexEntry]) -> str:
-        return self._render("language_index.html.j2", **self._common(lang, "../"), entries=entries)
+    def language_index(
+        self, lang: LanguageConfig, entries: Sequence[IndexEntry], *, bundle: bool = False
+    ) -> str:
+        """``bundle``: link the language's bundle PDF and zip (bundle/<code>-releases.pdf|zip)."""
+        return self._render(
+            "language_index.html.j2", **self._common(lang, "../"), entries=entries, bundle=bundle
+        )
 
     def site_index(
         self, lang: LanguageConfig, languages: Sequence[LanguageLink], missing: Sequence[LanguageLink]

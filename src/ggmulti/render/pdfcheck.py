@@ -399,11 +399,11 @@ def _annotations(pdf: pikepdf.Pdf) -> list[Problem]:
 
 
 def extract_text(pdf: Path, *, first: int | None = None, last: int | None = None) -> str:
-    """What copy-paste and many assistive tools get: poppler's pdftotext, reading order, UTF-8."""
+    """What copy-paste and many assistive tools get: poppler's pdftotext in drawing (= reading) order, UTF-8."""
     exe = shutil.which("pdftotext")
     if exe is None:
         raise RuntimeError("pdftotext (Debian package poppler-utils) is not installed")
-    args = [exe, "-enc", "UTF-8"]
+    args = [exe, "-raw", "-enc", "UTF-8"]  # content order; no guessing that a line-end "K-" is a hyphenation
     if first is not None:
         args += ["-f", str(first)]
     if last is not None:

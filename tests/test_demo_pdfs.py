@@ -1,0 +1,80 @@
+"""Every PDF `make demo` writes (editions and language bundles) passes the checker and round-trips its text."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+from bs4 import BeautifulSoup
+
+from ggmulti.render.pdfcheck import check, extract_text, missing_text, normalize
+
+DEMO_LANGS = ("vi", "zh", "lo", "hi")
+
+
+def _manifest(out: Path) -> dict[str, object]:
+    data: dict[str, object] = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return data
+
+
+def _page_passages(page: Path) -> list[str]:
+    """The release text as the web page shows it: title and paragraphs of the article, in order."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    article = soup.find("article")
+    assert article is not None
+    return [el.get_text() for el in article.find_all(["h1", "p"]) if "meta" not in (el.get("class") or [])]
+
+
+def test_every_demo_pdf_passes_the_checker(demo_output: Path) -> None:
+    pdfs = sorted(demo_output.rglob("*.pdf"))
+    assert len(pdfs) >= 4 * len(DEMO_LANGS)
+    problems = {str(p.relative_to(demo_output)): [str(x) for x in check(p)] for p in pdfs}
+    assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_every_demo_pdf_round_trips_the_page_text(demo_output: Path) -> None:
+    checked = set()
+    for entry in _manifest(demo_output)["releases"]:  # type: ignore[attr-defined]
+        for lang, edition in entry["editions"].items():
+            paths = {a["kind"]: a["path"] for a in edition["artifacts"]}
+            if "pdf" not in paths:
+                continue
+            passages = _page_passages(demo_output / paths["html"])
+            assert missing_text(demo_output / paths["pdf"], passages) == [], paths["pdf"]
+            checked.add(lang)
+    assert set(DEMO_LANGS) <= checked
+
+
+@pytest.mark.parametrize("lang", DEMO_LANGS)
+def test_language_bundle(demo_output: Path, lang: str) -> None:
+    manifest = _manifest(demo_output)
+    site = {a["path"]: a for a in manifest["site"]}  # type: ignore[attr-defined]
+    pdf_path, zip_path = f"{lang}/bundle/{lang}-releases.pdf", f"{lang}/bundle/{lang}-releases.zip"
+    assert site[pdf_path]["kind"] == "bundle-pdf" and site[zip_path]["kind"] == "bundle-zip"
+    editions = [
+        (r, r["editions"][lang])
+        for r in manifest["releases"]  # type: ignore[attr-defined]
+        if r["editions"].get(lang, {}).get("status") in ("published", "partial")
+    ]
+    # bookmarks: the cover, with one entry per release below it, newest first; a table of contents
+    with pikepdf.open(demo_output / pdf_path) as doc, doc.open_outline() as outline:
+        (cover,) = outline.root
+        _contents, *items = cover.children  # the "Contents" heading, then the releases
+        assert [normalize(item.title) for item in items] == [normalize(e["title"]) for _, e in editions]
+    first_page = normalize(extract_text(demo_output / pdf_path, first=1, last=1))
+    assert all(normalize(e["title"]) in first_page for _, e in editions)
+    with zipfile.ZipFile(demo_output / zip_path) as archive:
+        names = set(archive.namelist())
+        assert "index.html" in names and f"{lang}-releases.pdf" in names
+        for r, e in editions:
+            kinds = {a["kind"] for a in e["artifacts"]}
+            assert f"pdf/{r['id']}.pdf" in names
+            assert (f"audio/{r['id']}.mp3" in names) == ("audio" in kinds)
+        assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in archive.infolist())
+        index = archive.read("index.html").decode("utf-8")
+        assert f'lang="{BeautifulSoup(index, "html.parser").html["lang"]}"' in index  # type: ignore[index]
+    language_index = (demo_output / lang / "index.html").read_text(encoding="utf-8")
+    assert f'href="bundle/{lang}-releases.pdf"' in language_index
