@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import sys
+import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -49,7 +50,7 @@ def _samples() -> ModuleType:
 
 SAMPLES = _samples()
 LANGS = sorted(SAMPLES.SAMPLES)
-COMPLEX = ["hi", "th", "km", "my", "lo", "bn", "si", "ne"]
+UNSPACED = ("th", "lo", "km", "my")
 
 
 def sample_release(lang: str, rid: str = "sample") -> TranslatedRelease:
@@ -83,6 +84,10 @@ def sample_release(lang: str, rid: str = "sample") -> TranslatedRelease:
         if p == 0 and lang != "ko":
             segs.append(seg(p, len(segs), SAMPLES.KOREAN_NAME, "ko"))
         paragraphs.append(tuple(segs))
+    if lang in UNSPACED:  # a run of several lines with no space at all: only word-break hints let it wrap
+        words = "".join(s for p in data["paragraphs"] for s in p) * 2  # type: ignore[attr-defined]
+        run = "".join(c for c in words if not c.isspace() and unicodedata.category(c)[0] != "P")
+        paragraphs.append((seg(len(paragraphs), 0, run),))
     return TranslatedRelease(release, lang, seg(-1, 0, str(data["title"])), tuple(paragraphs))
 
 
