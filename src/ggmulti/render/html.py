@@ -12,7 +12,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 from markupsafe import Markup, escape
 
-from ..config import Config, LanguageConfig
+from ..config import Config, LanguageConfig, builtin_language
 from ..errors import ConfigError
 from ..glossary.model import Glossary
 from ..model import Origin, TranslatedRelease, TranslatedSegment
@@ -252,8 +252,11 @@ class HtmlRenderer:
         )
 
     def stylesheet(self, name: str = "style.css.j2") -> str:
-        langs = sorted(self.config.languages.values(), key=lambda cfg: cfg.code)
-        return self._render(name, languages=langs)
+        """Fonts by :lang() for every configured language, and Korean always (the glossary notes show it)."""
+        langs = dict(self.config.languages)
+        if "ko" not in langs and (korean := builtin_language("ko")) is not None:
+            langs["ko"] = korean
+        return self._render(name, languages=sorted(langs.values(), key=lambda cfg: cfg.code))
 
     def _render(self, name: str, **context: Any) -> str:
         try:

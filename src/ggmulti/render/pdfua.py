@@ -247,21 +247,23 @@ class PdfUaFixer:
         elem_text: dict[tuple[int, int], list[str]],
     ) -> None:
         font_res: Any = _get(_get(page.obj, "/Resources"), "/Font")
-        ops = list(_ops(page))
+        _collect_glyph_runs(page.obj.Contents.read_bytes(), font_res, glyph_runs)
+        # The parsed instructions are reused as they are: rebuilding one copies its operands (slow for TJ).
+        instrs: list[Any] = list(pikepdf.parse_content_stream(page))
+        names = [str(instr.operator) for instr in instrs]
         out: list[Any] = []
         depth = 0
         pending: list[Any] = []  # path construction outside marked content, waiting for its painting op
         current: dict[str, Any] | None = None  # the open MCID span: its BDC instruction and whether matched
-        font_key: tuple[int, int] | None = None
         i = 0
-        while i < len(ops):
-            operands, operator = ops[i]
-            op = str(operator)
+        while i < len(instrs):
+            instr, op = instrs[i], names[i]
             if op in ("BDC", "BMC"):
                 depth += 1
-                out.append(_instr(operands, operator))
-                if op == "BDC" and depth == 1 and len(operands) == 2:
-                    props = operands[1]
+                out.append(instr)
+                if op == "BDC" and depth == 1:
+                    operands = instr.operands
+                    props = operands[1] if len(operands) == 2 else None
                     if isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
                         current = {"index": len(out) - 1, "mcid": int(props.MCID), "done": False}
                         stats.spans += 1
@@ -273,33 +275,28 @@ class PdfUaFixer:
                     if current is not None and not current["done"]:
                         stats.unmatched += 1
                     current = None
-                out.append(_instr(operands, operator))
+                out.append(instr)
                 i += 1
                 continue
-            if op == "Tf" and operands:
-                font = font_res.get(str(operands[0])) if font_res else None
+            if op == "Tf":
+                font = font_res.get(str(instr.operands[0])) if font_res else None
                 if isinstance(font, pikepdf.Dictionary) and font.get("/Subtype") == "/Type0":
-                    font_key = font.objgen
-                    fonts[font_key] = font
-                else:
-                    font_key = None
+                    fonts[font.objgen] = font
             if op == "Tm" and current is not None and not current["done"]:
                 current["done"] = True
-                self._span(pdf, out, current, operands, matcher, numbers, doc_lang, stats, elem_text)
-            if op in ("TJ", "Tj") and font_key is not None:
-                glyph_runs[font_key].append(_codes(operands))
+                self._span(pdf, out, current, instr.operands, matcher, numbers, doc_lang, stats, elem_text)
             if depth == 0:
                 # Content outside any marked sequence: paths and their painting, XObjects, text objects.
                 if op in _PATH:
-                    pending.append(_instr(operands, operator))
+                    pending.append(instr)
                     i += 1
                     continue
                 if op == "BT":
                     end = i
-                    while end < len(ops) and str(ops[end][1]) != "ET":
+                    while end < len(instrs) and names[end] != "ET":
                         end += 1
-                    block = [_instr(o, p) for o, p in ops[i : end + 1]]
-                    if any(str(p) in _PAINT for _, p in ops[i : end + 1]):
+                    block = instrs[i : end + 1]
+                    if any(name in _PAINT for name in names[i : end + 1]):
                         out.extend(_artifact(block))
                         stats.artifacts += 1
                     else:
@@ -307,19 +304,19 @@ class PdfUaFixer:
                     i = end + 1
                     continue
                 if op in _PAINT or (op == "n" and pending):
-                    instr = [*pending, _instr(operands, operator)]
+                    group = [*pending, instr]
                     pending = []
                     if op == "n":  # a clipping path paints nothing
-                        out.extend(instr)
+                        out.extend(group)
                     else:
-                        out.extend(_artifact(instr))
+                        out.extend(_artifact(group))
                         stats.artifacts += 1
                     i += 1
                     continue
                 if pending and op not in ("W", "W*"):
                     out.extend(pending)
                     pending = []
-            out.append(_instr(operands, operator))
+            out.append(instr)
             i += 1
         out.extend(pending)
         page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
@@ -486,6 +483,45 @@ def _artifact(instructions: list[Any]) -> list[Any]:
         *instructions,
         pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC")),
     ]
+
+
+_TOKENS = re.compile(rb"/([^\s/<>\[\]()]+)\s+[-\d.]+\s+Tf|<([0-9a-fA-F]{4,})>|\](\s*)TJ")
+
+
+def _collect_glyph_runs(content: bytes, font_res: Any, runs: dict[tuple[int, int], list[list[int]]]) -> None:
+    """Two-byte glyph codes per TJ of a page, grouped by Type0 font: one regex pass over the raw stream
+    (WeasyPrint writes every glyph string in hex), far cheaper than walking pikepdf arrays."""
+    font: tuple[int, int] | None = None
+    current: list[int] = []
+    repair: dict[tuple[int, int], bool] = {}
+    for match in _TOKENS.finditer(content):
+        name, hexcodes, _end = match.groups()
+        if name is not None:
+            found: Any = font_res.get(f"/{name.decode('latin-1')}") if font_res else None
+            if not isinstance(found, pikepdf.Dictionary):
+                font = None
+                continue
+            if found.objgen not in repair:
+                repair[found.objgen] = _needs_repair(found)
+            font = found.objgen if repair[found.objgen] else None
+        elif hexcodes is not None:
+            if font is not None:
+                current.extend(int(hexcodes[i : i + 4], 16) for i in range(0, len(hexcodes) - 3, 4))
+        else:
+            if font is not None and current:
+                runs[font].append(current)
+            current = []
+
+
+def _needs_repair(font: Any) -> bool:
+    """A Type0 font whose ToUnicode has an empty, forbidden or multi-character entry (complex scripts)."""
+    if not isinstance(font, pikepdf.Dictionary) or font.get("/Subtype") != "/Type0":
+        return False
+    stream = font.get("/ToUnicode")
+    if not isinstance(stream, pikepdf.Stream):
+        return False
+    entries = _BFCHAR.findall(stream.read_bytes())
+    return not all(len(u) == 4 and int(u, 16) not in BAD_UNICODE for _g, u in entries)
 
 
 def _codes(operands: Any) -> list[int]:
