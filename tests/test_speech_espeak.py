@@ -101,9 +101,8 @@ def test_an_unknown_voice_fails_loudly(engine: EspeakEngine) -> None:
             EngineUnavailable, match=r"speech \[vi\]: espeak-ng 1\.52\.\d+ has no voice 'xx-none'"
         ):
             session.voice("vi", "xx-none", 160)
-        # Past the check, straight to pyttsx3: its error callback is caught, the audio (spoken by
-        # the previous voice) is discarded.
-        with pytest.raises(EngineUnavailable, match=r"voice 'xx-none'.*SetVoiceByName failed"):
+        # Past the parent's check, straight to the worker: espeak-ng refuses it, nothing is spoken.
+        with pytest.raises(EngineUnavailable, match=r"speech \[vi\] espeak-ng voice 'xx-none': espeak-ng refused"):
             session.synthesize("vi", "xx-none", 160, "Xin chào.")
 
 

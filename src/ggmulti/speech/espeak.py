@@ -39,6 +39,7 @@ from .voice import Speech, unusable_reason
 
 DRIVER = "espeak"  # pyttsx3's driver name on Linux ("espeak-ng" is refused)
 SAMPLE_RATE = 22050
+ESPEAK_RATE = 1  # espeak_PARAMETER espeakRATE
 REQUIRED_VERSION = "1.52"  # Mandarin tones are read right from this version on (espeak-ng issue #1028)
 
 # Lower bound of believable audio: 30% of the time a text takes at the configured rate, counting a
@@ -63,8 +64,8 @@ class InstalledVoice:
 # ---------------------------------------------------------------------------------------------- worker
 
 
-def _load_espeak_152() -> str:
-    """Point espeak-ng at the wheel's data and load its library; returns the library's version."""
+def _load_espeak_152() -> tuple[str, ctypes.CDLL]:
+    """Point espeak-ng at the wheel's data and load its library; returns its version and handle."""
     import espeakng_loader
 
     os.environ["ESPEAK_DATA_PATH"] = str(Path(espeakng_loader.get_data_path()).parent)
@@ -73,7 +74,17 @@ def _load_espeak_152() -> str:
     info.restype = ctypes.c_char_p
     info.argtypes = [ctypes.c_void_p]
     version: bytes = info(None)
-    return version.decode()
+    return version.decode(), lib
+
+
+def _rate_applied(lib: ctypes.CDLL, rate: int, within: float = 5.0) -> bool:
+    """Wait for espeak-ng's thread to apply a queued rate change."""
+    deadline = time.monotonic() + within
+    while lib.espeak_GetParameter(ESPEAK_RATE, 1) != rate:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.001)
+    return True
 
 
 def serve(conn: Connection) -> None:
@@ -93,11 +104,15 @@ def serve(conn: Connection) -> None:
     # pyttsx3 prints "Audio saved to ..." from espeak-ng's own thread; this process's stdout is unused.
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115
     try:
-        version = _load_espeak_152()
+        version, lib = _load_espeak_152()
         import pyttsx3
         from pyttsx3.drivers import _espeak
 
         engine = pyttsx3.init(DRIVER)
+        lib.espeak_Synchronize()  # let espeak-ng's thread take what pyttsx3's init queued
+        lib.espeak_GetParameter.argtypes = [ctypes.c_int, ctypes.c_int]
+        lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
         engine.connect("error", lambda name=None, exception=None: errors.append(str(exception)))
         engine.connect("finished-utterance", on_finished)
         voices = [
@@ -122,14 +137,25 @@ def serve(conn: Connection) -> None:
             finished.clear()
             done.clear()
             try:
+                # Voice and rate are set on the library pyttsx3 drives (the same handle), and seen to
+                # be in force before synthesis: espeak-ng changes voices at once but queues a rate
+                # change to its own thread, and pyttsx3's setProperty hides both outcomes (measured:
+                # pyttsx3's initial rate 200 overtook the configured 160 for a worker's first
+                # paragraph in some builds; an unknown voice is only an "error" event).
+                code = lib.espeak_SetVoiceByName(voice_id.encode())
+                if code != 0:
+                    conn.send(("error", f"espeak-ng refused voice '{voice_id}' (error {code})"))
+                    continue
+                lib.espeak_SetParameter(ESPEAK_RATE, rate, 0)
+                if not _rate_applied(lib, rate):
+                    conn.send(("error", f"espeak-ng did not take rate {rate}"))
+                    continue
                 # Every request takes the path of a new engine's first one: commands wait in pyttsx3's
                 # queue until runAndWait() runs them in this thread; runAndWait() then returns at once
                 # and the utterance is awaited below. Left "not busy" by the last utterance, pyttsx3
                 # runs commands as they come and races with its espeak thread's bookkeeping (measured
                 # here: a stray "stopped" event in ~1 of 90 requests, and an empty WAV in one build).
                 engine.proxy.setBusy(True)
-                engine.setProperty("voice", voice_id)
-                engine.setProperty("rate", rate)
                 engine.save_to_file(text, str(target))
                 engine.runAndWait()
                 # espeak-ng synthesizes on its own thread: runAndWait() may return before the WAV is
@@ -138,8 +164,11 @@ def serve(conn: Connection) -> None:
                 while _espeak.IsPlaying():  # the espeak thread is still leaving its callback
                     time.sleep(0.001)
                 used = str(engine.getProperty("voice"))
+                spoken_rate = lib.espeak_GetParameter(ESPEAK_RATE, 1)
                 if errors:
                     conn.send(("error", "; ".join(errors)))
+                elif spoken_rate != rate:
+                    conn.send(("error", f"espeak-ng spoke at rate {spoken_rate}, not {rate}"))
                 elif finished != [True]:
                     conn.send(("error", f"utterance not completed (finished events {finished})"))
                 elif not target.exists():
