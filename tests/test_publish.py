@@ -79,7 +79,7 @@ def test_every_default_language_has_an_edition(published: Published) -> None:
             assert edition["status"] in ("published", "partial", "skipped")
 
 
-def test_english_editions_are_published_with_html_and_pdf(published: Published) -> None:
+def test_english_editions_are_published_with_html_pdf_and_audio(published: Published) -> None:
     for entry in published.manifest["releases"]:
         en = entry["editions"]["en"]
         assert en["status"] == "published"
@@ -88,9 +88,11 @@ def test_english_editions_are_published_with_html_and_pdf(published: Published) 
         assert en["segments"]["untranslated"] == en["segments"]["machine"] == en["segments"]["memory"] == 0
         assert en["terms"]["pinned"] <= en["terms"]["expected"]
         kinds = {a["kind"]: a for a in en["artifacts"]}
-        assert set(kinds) == {"html", "pdf"}
+        assert set(kinds) == {"html", "pdf", "audio", "transcript"}
         assert kinds["html"]["path"] == f"en/{entry['id']}.html"
         assert kinds["pdf"]["path"] == f"en/{entry['id']}.pdf"
+        assert kinds["audio"]["path"] == f"en/{entry['id']}.mp3"
+        assert kinds["transcript"]["path"] == f"en/{entry['id']}.vtt"
 
 
 def test_artifact_hashes_and_sizes_match_the_files(published: Published) -> None:
