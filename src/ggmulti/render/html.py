@@ -139,6 +139,9 @@ class HtmlRenderer:
             "root": root,
             "ui": self.ui(lang.code),
             "site_title": self.config.publisher.site_title,
+            # The publisher's names are written in English: marked as such on pages in other languages.
+            "site_title_html": self._english(self.config.publisher.site_title, lang),
+            "publisher_html": self._english(self.config.publisher.name, lang),
             "publisher": self.config.publisher.name,
         }
 
@@ -152,6 +155,12 @@ class HtmlRenderer:
             "paragraphs": [self._paragraph(para) for para in tr.paragraphs],
             "names": self._names(tr),
         }
+
+    @staticmethod
+    def _english(text: str, lang: LanguageConfig) -> Markup:
+        if lang.code == "en":
+            return escape(text)
+        return Markup('<span lang="en">{}</span>').format(text)
 
     def wordbreak(self, text: str, code: str) -> str:
         """Print HTML only: U+200B at word boundaries in scripts written without spaces (see linebreak.py)."""
