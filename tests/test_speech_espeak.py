@@ -102,7 +102,9 @@ def test_an_unknown_voice_fails_loudly(engine: EspeakEngine) -> None:
         ):
             session.voice("vi", "xx-none", 160)
         # Past the parent's check, straight to the worker: espeak-ng refuses it, nothing is spoken.
-        with pytest.raises(EngineUnavailable, match=r"speech \[vi\] espeak-ng voice 'xx-none': espeak-ng refused"):
+        with pytest.raises(
+            EngineUnavailable, match=r"speech \[vi\] espeak-ng voice 'xx-none': espeak-ng refused"
+        ):
             session.synthesize("vi", "xx-none", 160, "Xin chào.")
 
 
