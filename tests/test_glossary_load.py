@@ -163,3 +163,17 @@ def test_load_glossary_raises_with_every_error(tmp_path: Path) -> None:
     with pytest.raises(GlossaryError) as info:
         load_glossary(tmp_path)
     assert str(info.value).count("a.yaml:") >= 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kind: places\nentries: &a [*a]\n",
+        "kind: places\na: &a [x, x]\nb: &b [*a, *a]\nentries: [*b, *b]\n",
+        "kind: places\nentries:\n  - id: x\n    forms: &f {en: A}\n  - id: y\n    forms: *f\n",
+    ],
+)
+def test_aliases_are_refused_not_expanded(tmp_path: Path, text: str) -> None:
+    write(tmp_path, "a.yaml", text)
+    found = errors(tmp_path)
+    assert len(found) == 1 and "anchors and aliases are not allowed" in found[0], found

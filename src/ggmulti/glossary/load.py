@@ -17,6 +17,7 @@ MAX_GLOSSARY_FILE_BYTES = 2 * 1024 * 1024
 _LANG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 _ID = r"^[a-z0-9][a-z0-9-]{0,79}$"
 _FORM = {"type": "string", "minLength": 1, "maxLength": 200}
+_MAX_DEPTH = 8
 _PLAIN_TAGS = frozenset(
     f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str", "bool", "null", "int", "float")
 )
@@ -72,23 +73,36 @@ class Located:
 
 
 def _to_data(
-    node: yaml.Node, path: tuple[str | int, ...], lines: dict[tuple[str | int, ...], int], where: str
+    node: yaml.Node,
+    path: tuple[str | int, ...],
+    lines: dict[tuple[str | int, ...], int],
+    where: str,
+    seen: set[int] | None = None,
 ) -> Any:
-    lines[path] = node.start_mark.line + 1
+    seen = set() if seen is None else seen
+    line = node.start_mark.line + 1
+    # Anchors and aliases: a node met twice. Refused: they make diffs unreadable, and a recursive or
+    # nested alias ("billion laughs") would expand without bound.
+    if id(node) in seen:
+        raise GlossaryError(f"{where}:{line}: YAML anchors and aliases are not allowed in the glossary")
+    seen.add(id(node))
+    if len(path) > _MAX_DEPTH:
+        raise GlossaryError(f"{where}:{line}: nested deeper than {_MAX_DEPTH} levels")
+    lines[path] = line
     if node.tag not in _PLAIN_TAGS:
         raise GlossaryError(f"{where}:{node.start_mark.line + 1}: unsupported YAML tag {node.tag!r}")
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = _to_data(key_node, (*path, "<key>"), {}, where)
+            key = _to_data(key_node, (*path, "<key>"), {}, where, seen)
             if not isinstance(key, str):
                 raise GlossaryError(f"{where}:{key_node.start_mark.line + 1}: keys must be text, got {key!r}")
             if key in out:
                 raise GlossaryError(f"{where}:{key_node.start_mark.line + 1}: duplicate key '{key}'")
-            out[key] = _to_data(value_node, (*path, key), lines, where)
+            out[key] = _to_data(value_node, (*path, key), lines, where, seen)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_to_data(child, (*path, i), lines, where) for i, child in enumerate(node.value)]
+        return [_to_data(child, (*path, i), lines, where, seen) for i, child in enumerate(node.value)]
     assert isinstance(node, yaml.ScalarNode)
     tag = node.tag
     if tag == "tag:yaml.org,2002:str":
