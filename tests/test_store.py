@@ -144,7 +144,7 @@ def test_manifest_bytes_are_deterministic_and_have_no_timestamps() -> None:
     assert one == two
     data = json.loads(one)
     assert [a["path"] for a in data["site"]] == ["assets/style.css", "index.html"]
-    assert set(data) == {"format", "generator", "releases", "site"}
+    assert set(data) == {"format", "generator", "releases", "site", "bundles"}
     assert one.endswith(b"\n")
 
 

@@ -15,7 +15,9 @@ MANIFEST_NAME = "manifest.json"
 FORMAT = 1
 
 
-def edition_json(edition: Edition, title: str | None, title_lang: str | None) -> dict[str, Any]:
+def edition_json(
+    edition: Edition, title: str | None, title_lang: str | None, inputs: dict[str, Any] | None = None
+) -> dict[str, Any]:
     return {
         "status": edition.status.value,
         "reason": edition.reason,
@@ -25,6 +27,7 @@ def edition_json(edition: Edition, title: str | None, title_lang: str | None) ->
         "segments": asdict(edition.segments),
         "terms": asdict(edition.terms),
         "artifacts": [asdict(a) for a in edition.artifacts],
+        "inputs": inputs,  # hashes of what the files were made from (incremental rebuilds)
     }
 
 
@@ -49,12 +52,15 @@ def _invert(date: str) -> str:
     return "".join(chr(ord("9") - ord(c) + ord("0")) if c.isdigit() else c for c in date)
 
 
-def build_manifest(releases: Iterable[dict[str, Any]], site: Iterable[Artifact]) -> dict[str, Any]:
+def build_manifest(
+    releases: Iterable[dict[str, Any]], site: Iterable[Artifact], bundles: dict[str, str] | None = None
+) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "generator": f"ggmulti {__version__}",
         "releases": sorted(releases, key=_sort_key),
         "site": sorted((asdict(a) for a in site), key=lambda a: a["path"]),
+        "bundles": dict(sorted((bundles or {}).items())),  # language -> hash of what its bundle holds
     }
 
 

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import manifest as mf
-from .bundle import write_bundles
 from .config import Config
 from .detect import LanguageChecker
 from .errors import BuildFailed, ConfigError
 from .glossary.load import load_glossary
 from .glossary.model import Glossary
+from .incremental import (
+    EditionInputs,
+    bundle_key,
+    edition_inputs,
+    intact,
+    previous_editions,
+    templates_fingerprint,
+)
 from .ingest import ingest
 from .model import (
     Artifact,
@@ -28,13 +35,15 @@ from .model import (
     TranslatedRelease,
 )
 from .render.html import Alternate, AudioLink, HtmlRenderer, IndexEntry, LanguageLink, Link
-from .render.pdf import PdfRenderer
 from .speech.build import speak, write_audio, write_feeds
 from .store import OutputStore
 from .translate.argos import DecodeOptions, Engines
 from .translate.cache import TranslationCache
 from .translate.memory import load_memories
 from .translate.stage import Resources, TranslationStage, Translator, Unavailable, term_counts
+
+if TYPE_CHECKING:
+    from .render.pdf import PdfRenderer
 
 REPORT_NAME = "report.json"
 
@@ -54,6 +63,11 @@ class BuildReport:
 
     findings: list[Finding] = field(default_factory=list)
     editions: list[tuple[Release, Edition]] = field(default_factory=list)
+    plans: Mapping[tuple[str, str], EditionPlan] = field(default_factory=dict)
+
+    def rebuilt(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        """Editions this build made anew, and why; the rest were reused unchanged."""
+        return {k: p.why for k, p in self.plans.items() if p.why}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +83,7 @@ class BuildReport:
                     "notes": list(e.notes),
                     "segments": vars(e.segments),
                     "terms": vars(e.terms),
+                    "built": list(self.plans[(r.id, e.lang)].why) if (r.id, e.lang) in self.plans else [],
                 }
                 for r, e in self.editions
             ],
@@ -193,35 +208,47 @@ def publish(
         if refused:
             raise BuildFailed(refused)
 
-    # Audio is made before anything is written: a voice that misbehaves fails the build, not a file.
-    spoken = speak(config, glossary, translated.values()) if "audio" in formats else {}
-
     store = OutputStore(options.out)
     store.prepare()
     previous = store.read(mf.MANIFEST_NAME)
     old = mf.loads(previous, str(options.out / mf.MANIFEST_NAME)) if previous is not None else None
+    plans = _plan(config, glossary, releases, languages, formats, translated, store, old)
+    report.plans = plans
+    to_build = [p for p in plans.values() if p.why]
+    log(f"{len(to_build)} edition(s) to build, {len(plans) - len(to_build)} unchanged")
+
+    # Audio is made before anything is written: a voice that misbehaves fails the build, not a file.
+    spoken = speak(config, glossary, [p.tr for p in to_build]) if "audio" in formats and to_build else {}
 
     html = HtmlRenderer(config, glossary)
-    pdf = PdfRenderer() if "pdf" in formats else None
+    pdf = _pdf_renderer() if "pdf" in formats and to_build else None
     entries: dict[str, dict[str, Any]] = {}
     for release in releases:
-        log(f"publishing {release.id}")
-        available = [
-            lang for lang in languages if not isinstance(translated[(release.id, lang)], Unavailable)
-        ]
         editions: dict[str, dict[str, Any]] = {}
         for lang in languages:
             tr = translated[(release.id, lang)]
             edition = _edition(tr, release, lang)
             title: str | None = None
             title_lang: str | None = None
+            inputs: dict[str, Any] | None = None
             if isinstance(tr, TranslatedRelease):
-                audio, link, notes = write_audio(store, spoken.get((release.id, lang)), tr)
-                artifacts = _render_edition(store, html, pdf, tr, available, config, audio=link)
-                edition = replace(edition, artifacts=(*artifacts, *audio), notes=(*edition.notes, *notes))
+                plan = plans[(release.id, lang)]
+                inputs = plan.inputs.to_json()
+                if plan.why:
+                    log(f"building {release.id} [{lang}]: {'; '.join(plan.why)}")
+                    audio, link, notes = write_audio(store, spoken.get((release.id, lang)), tr)
+                    artifacts = _render_edition(store, html, pdf, tr, plan.alternates, config, audio=link)
+                    edition = replace(edition, artifacts=(*artifacts, *audio), notes=(*edition.notes, *notes))
+                else:
+                    assert plan.previous is not None
+                    edition = replace(
+                        edition,
+                        artifacts=tuple(Artifact(**a) for a in plan.previous["artifacts"]),
+                        notes=tuple(plan.previous.get("notes", ())),
+                    )
                 title, title_lang = tr.title.text, tr.title.lang
             report.editions.append((release, edition))
-            editions[lang] = mf.edition_json(edition, title, title_lang)
+            editions[lang] = mf.edition_json(edition, title, title_lang, inputs)
         if old is not None:
             # Editions of this release published earlier in languages this build did not ask for stay.
             for prev in old["releases"]:
@@ -233,18 +260,104 @@ def publish(
         for prev in old["releases"]:
             entries.setdefault(prev["id"], prev)
 
-    bundles: set[str] = set()
+    ordered = mf.build_manifest(entries.values(), [], {})["releases"]
     site: list[Artifact] = []
-    if pdf is not None:
-        ordered = mf.build_manifest(entries.values(), [])["releases"]
-        site, bundles = write_bundles(store, html, pdf, config, translated, ordered)
+    bundle_keys: dict[str, str] = {}
+    bundles: set[str] = set()
+    if "pdf" in formats:
+        site, bundles, bundle_keys = _bundles(store, html, config, translated, ordered, plans, old, log)
     site += _render_site(store, html, config, list(entries.values()), bundles)
     if "audio" in formats:
-        site += write_feeds(store, config, mf.build_manifest(entries.values(), [])["releases"])
-    manifest = mf.build_manifest(entries.values(), site)
+        site += write_feeds(store, config, ordered)
+    manifest = mf.build_manifest(entries.values(), site, bundle_keys)
     store.write(REPORT_NAME, mf.dumps(report.to_json()), "report")
     store.write(mf.MANIFEST_NAME, mf.dumps(manifest), "manifest")
     return manifest, report
+
+
+@dataclass(frozen=True)
+class EditionPlan:
+    tr: TranslatedRelease
+    inputs: EditionInputs
+    alternates: tuple[str, ...]
+    why: tuple[str, ...]  # empty: reuse the previous build's files
+    previous: Mapping[str, Any] | None
+
+
+def _plan(
+    config: Config,
+    glossary: Glossary,
+    releases: Sequence[Release],
+    languages: Sequence[str],
+    formats: Sequence[str],
+    translated: Mapping[tuple[str, str], TranslatedRelease | Unavailable],
+    store: OutputStore,
+    old: Mapping[str, Any] | None,
+) -> dict[tuple[str, str], EditionPlan]:
+    """For every edition: what it is made from, and whether the previous build's files still fit."""
+    templates = templates_fingerprint(config)
+    before = previous_editions(old)
+    plans: dict[tuple[str, str], EditionPlan] = {}
+    for release in releases:
+        available = [
+            lang for lang in languages if isinstance(translated[(release.id, lang)], TranslatedRelease)
+        ]
+        for lang in available:
+            tr = translated[(release.id, lang)]
+            assert isinstance(tr, TranslatedRelease)
+            alternates = tuple(o for o in available if o != lang)
+            inputs = edition_inputs(tr, glossary, config, templates, alternates, formats)
+            prev = before.get((release.id, lang))
+            why = inputs.changes_since(prev.get("inputs") if prev else None)
+            if not why and prev is not None and not intact(store, prev.get("artifacts", [])):
+                why = ["files missing or altered since the last build"]
+            plans[(release.id, lang)] = EditionPlan(tr, inputs, alternates, tuple(why), prev)
+    return plans
+
+
+def _pdf_renderer() -> PdfRenderer:
+    # Imported here: WeasyPrint and pikepdf take ~0.4 s to import, and a no-op rebuild renders nothing.
+    from .render.pdf import PdfRenderer
+
+    return PdfRenderer()
+
+
+def _bundles(
+    store: OutputStore,
+    html: HtmlRenderer,
+    config: Config,
+    translated: Mapping[tuple[str, str], TranslatedRelease | Unavailable],
+    ordered: Sequence[dict[str, Any]],
+    plans: Mapping[tuple[str, str], EditionPlan],
+    old: Mapping[str, Any] | None,
+    log: Callable[[str], None],
+) -> tuple[list[Artifact], set[str], dict[str, str]]:
+    """Language bundles, rebuilt only for languages where an edition in them changed."""
+    templates = templates_fingerprint(config)
+    keys: dict[str, list[str]] = {}
+    for (_rid, lang), plan in plans.items():
+        keys.setdefault(lang, []).append(plan.inputs.key)
+    wanted = {lang: bundle_key(lang, k, templates) for lang, k in keys.items()}
+    old_keys = (old or {}).get("bundles", {})
+    old_site = [a for a in (old or {}).get("site", []) if a.get("kind", "").startswith("bundle-")]
+    reuse = {
+        lang
+        for lang, key in wanted.items()
+        if old_keys.get(lang) == key
+        and (files := [a for a in old_site if a["path"].startswith(f"{lang}/bundle/")])
+        and intact(store, files)
+    }
+    rebuild = {k: v for k, v in translated.items() if k[1] in wanted and k[1] not in reuse}
+    artifacts: list[Artifact] = [Artifact(**a) for a in old_site if a["path"].split("/")[0] in reuse]
+    done = set(reuse)
+    if rebuild:
+        log(f"building bundles: {', '.join(sorted({k[1] for k in rebuild}))}")
+        from .bundle import write_bundles  # imports WeasyPrint: only when a bundle is built
+
+        built, langs = write_bundles(store, html, _pdf_renderer(), config, rebuild, ordered)
+        artifacts += built
+        done |= langs
+    return artifacts, done, {lang: key for lang, key in wanted.items() if lang in done}
 
 
 def _render_edition(
