@@ -125,6 +125,12 @@ def publish_cmd(
                 f"{lang:>4}: {counts['published']} published, {counts['partial']} partial, "
                 f"{counts['skipped']} skipped{tail}"
             )
+        rebuilt = report.rebuilt()
+        click.echo(
+            f"{len(rebuilt)} edition(s) built, {len(report.plans) - len(rebuilt)} unchanged; "
+            f"{report.engine_segments} segment(s) sent to a translation engine, {report.cached_segments} from cache"
+        )
+        click.echo("time: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()))
         click.echo(f"{len(manifest['releases'])} release(s) in {out / 'manifest.json'}")
 
 

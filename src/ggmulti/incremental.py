@@ -15,7 +15,7 @@ from typing import Any
 
 from . import __version__
 from .config import Config
-from .glossary.model import Glossary
+from .glossary.model import Glossary, Term
 from .model import TranslatedRelease
 from .store import OutputStore, sha256_bytes
 
@@ -87,6 +87,23 @@ class EditionInputs:
         return reasons or ["inputs changed"]
 
 
+def _term_view(term: Term, source_lang: str, lang: str) -> str:
+    """The part of a term an edition depends on: how it is found, shown, glossed in Korean and spoken.
+
+    A change to the term's form in another language leaves this edition alone.
+    """
+    return _sha(
+        [
+            term.forms.get(source_lang),
+            list(term.variants.get(source_lang, ())),
+            term.forms.get(lang),
+            term.forms.get("ko"),
+            term.spoken.get(lang),
+            term.dnt,
+        ]
+    )[:16]
+
+
 def edition_inputs(
     tr: TranslatedRelease,
     glossary: Glossary,
@@ -113,7 +130,7 @@ def edition_inputs(
             ]
         ),
         segments=_sha([[s.segment.key, s.text, s.lang, s.origin.value] for s in segments]),
-        glossary={t: terms[t].fingerprint() for t in hit},
+        glossary={t: _term_view(terms[t], release.source_lang, tr.lang) for t in hit},
         model=",".join(models) or None,
         memory=_sha(memory) if memory else None,
         templates=templates,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import resource
+import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
@@ -64,6 +66,16 @@ class BuildReport:
     findings: list[Finding] = field(default_factory=list)
     editions: list[tuple[Release, Edition]] = field(default_factory=list)
     plans: Mapping[tuple[str, str], EditionPlan] = field(default_factory=dict)
+    engine_segments: int = 0  # segments the translation engines were asked for (cache misses)
+    cached_segments: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds (printed, not written)
+    peak_mb: dict[str, float] = field(default_factory=dict)  # stage -> process peak RSS after it
+
+    def timed(self, stage: str, started: float) -> float:
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - started
+        self.peak_mb[stage] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return now
 
     def rebuilt(self) -> dict[tuple[str, str], tuple[str, ...]]:
         """Editions this build made anew, and why; the rest were reused unchanged."""
@@ -71,6 +83,7 @@ class BuildReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "translation": {"engine_segments": self.engine_segments, "cached_segments": self.cached_segments},
             "findings": [
                 {"severity": f.severity.value, "where": f.where, "message": f.message} for f in self.findings
             ],
@@ -131,7 +144,7 @@ def build_resources(
                 if lang != src and (found := engines.translator(src, lang)) is not None:
                     translators[(src, lang)] = found
         memories = load_memories(config.memory_dir, source_langs, languages)
-        yield Resources(translators=translators, memories=memories, glossary=glossary)
+        yield Resources(translators=translators, memories=memories, glossary=glossary, cache=cache)
 
 
 def _edition(tr: TranslatedRelease | Unavailable, release: Release, lang: str) -> Edition:
@@ -174,8 +187,10 @@ def publish(
         )
     formats = options.formats or config.build.formats
 
+    started = time.perf_counter()
     releases, findings = check_sources(config, options.sources)
     report = BuildReport(findings=list(findings))
+    started = report.timed("ingest + language check", started)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if options.strict:
         errors += [f for f in findings if f.severity is Severity.WARNING]
@@ -192,6 +207,10 @@ def publish(
             log(f"translating into {lang}")
             for rid, tr in stage.run(releases, lang).items():
                 translated[(rid, lang)] = tr
+        if resources.cache is not None:
+            report.engine_segments = resources.cache.misses
+            report.cached_segments = resources.cache.hits
+    started = report.timed("translate", started)
     if options.strict:
         refused = []
         for (rid, lang), tr in translated.items():
@@ -216,9 +235,11 @@ def publish(
     report.plans = plans
     to_build = [p for p in plans.values() if p.why]
     log(f"{len(to_build)} edition(s) to build, {len(plans) - len(to_build)} unchanged")
+    started = report.timed("plan", started)
 
     # Audio is made before anything is written: a voice that misbehaves fails the build, not a file.
     spoken = speak(config, glossary, [p.tr for p in to_build]) if "audio" in formats and to_build else {}
+    started = report.timed("audio", started)
 
     html = HtmlRenderer(config, glossary)
     pdf = _pdf_renderer() if "pdf" in formats and to_build else None
@@ -260,6 +281,7 @@ def publish(
         for prev in old["releases"]:
             entries.setdefault(prev["id"], prev)
 
+    started = report.timed("render editions", started)
     ordered = mf.build_manifest(entries.values(), [], {})["releases"]
     site: list[Artifact] = []
     bundle_keys: dict[str, str] = {}
@@ -270,8 +292,10 @@ def publish(
     if "audio" in formats:
         site += write_feeds(store, config, ordered)
     manifest = mf.build_manifest(entries.values(), site, bundle_keys)
+    started = report.timed("bundles, indexes, feeds", started)
     store.write(REPORT_NAME, mf.dumps(report.to_json()), "report")
     store.write(mf.MANIFEST_NAME, mf.dumps(manifest), "manifest")
+    report.timed("manifest", started)
     return manifest, report
 
 

@@ -48,6 +48,10 @@ class OutputStore:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"{self.root}: cannot create output folder: {exc.strerror}") from None
+        # A build killed mid-write leaves its temporary files (never a torn published file): clear them.
+        for stale in self.root.rglob(".*.tmp"):
+            if stale.is_file() and not stale.is_symlink():
+                stale.unlink()
 
     def resolve(self, relpath: str) -> Path:
         """The absolute path for ``relpath``, or OutputError if it could land outside the root."""
@@ -76,8 +80,9 @@ class OutputStore:
         if relpath in self._written:
             raise OutputError(f"{self.root}: {relpath} would be written twice in one build")
         target = self.resolve(relpath)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, data)
+        # Identical bytes are left alone: a rebuild that changes nothing touches no file.
+        if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
+            atomic_write(target, data)
         self._written.add(relpath)
         return Artifact(kind=kind, path=relpath, sha256=sha256_bytes(data), bytes=len(data))
 

@@ -23,6 +23,7 @@ from ..model import (
     TranslatedSegment,
 )
 from ..segment import segment_release, title_segment
+from .cache import TranslationCache
 from .memory import MemoryEntry
 
 
@@ -71,6 +72,7 @@ class Resources:
     translators: Mapping[tuple[str, str], Translator] = field(default_factory=dict)
     memories: Mapping[str, Memory] = field(default_factory=dict)
     glossary: Glossary = field(default_factory=lambda: Glossary(()))
+    cache: TranslationCache | None = None  # counts what the engines were actually asked (misses)
 
 
 def term_counts(tr: TranslatedRelease) -> TermCounts:
