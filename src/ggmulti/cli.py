@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import click
+from rich.console import Console
 
 from . import __version__
 from .config import Config, load_config
@@ -19,7 +22,7 @@ from .glossary.diff import load_base, to_markdown, to_text
 from .glossary.load import check_directory, load_glossary
 from .ingest import ingest
 from .model import EditionStatus, Severity
-from .publish import PublishOptions, build_resources, check_sources, publish
+from .publish import Progress, PublishOptions, build_resources, check_sources, publish
 from .review import export as export_review
 from .review import import_xliff
 from .verify import verify
@@ -108,9 +111,9 @@ def publish_cmd(
 
         config = replace(config, glossary_dir=glossary)
     log = (lambda _m: None) if quiet else (lambda m: _err(m))
-    manifest, report = publish(
-        config, PublishOptions(sources=sources, out=out, languages=langs, strict=strict), log=log
-    )
+    options = PublishOptions(sources=sources, out=out, languages=langs, strict=strict)
+    with _progress_bar(enabled=not quiet and sys.stderr.isatty()) as progress:
+        manifest, report = publish(config, options, log=log, progress=progress)
     for f in report.findings:
         _err(str(f))
     if not quiet:
@@ -163,6 +166,25 @@ def verify_cmd(ctx: click.Context, out: Path) -> None:
     click.echo(f"{out}: {result.checked} file(s) checked, {len(result.problems)} problem(s)")
     if result.problems:
         ctx.exit(EXIT_INPUT)
+
+
+@contextlib.contextmanager
+def _progress_bar(enabled: bool) -> Iterator[Progress]:
+    """A rich progress bar on long runs at a terminal; nothing in CI logs or with --quiet."""
+    if not enabled:
+        yield lambda _stage, _done, _total: None
+        return
+    from rich.progress import Progress as Bar
+
+    tasks: dict[str, Any] = {}
+    with Bar(console=Console(stderr=True), transient=True) as bar:
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], advance=done)
+
+        yield update
 
 
 def _scripts(config: Config) -> dict[str, str]:

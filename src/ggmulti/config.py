@@ -71,6 +71,7 @@ class PublisherConfig(_Strict):
 class BuildConfig(_Strict):
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
     formats: tuple[str, ...] = ("html", "pdf")
+    workers: int = Field(default=2, ge=1, le=64)  # processes for PDF rendering and speech
 
     @field_validator("formats")
     @classmethod

@@ -171,8 +171,14 @@ def _edition(tr: TranslatedRelease | Unavailable, release: Release, lang: str) -
     return Edition(release.id, lang, status, reason, counts, terms, notes=notes)
 
 
+Progress = Callable[[str, int, int], None]  # (stage, items done now, stage total)
+
+
 def publish(
-    config: Config, options: PublishOptions, log: Callable[[str], None] = lambda _m: None
+    config: Config,
+    options: PublishOptions,
+    log: Callable[[str], None] = lambda _m: None,
+    progress: Progress = lambda _stage, _done, _total: None,
 ) -> tuple[dict[str, Any], BuildReport]:
     """Run the whole pipeline; returns the manifest written and the build report."""
     languages = options.languages or config.build.languages
@@ -242,7 +248,16 @@ def publish(
     started = report.timed("audio", started)
 
     html = HtmlRenderer(config, glossary)
-    pdf = _pdf_renderer() if "pdf" in formats and to_build else None
+    pdfs: dict[tuple[str, str], bytes] = {}
+    if "pdf" in formats and to_build:
+        from .render.pdf import render_many  # WeasyPrint: imported only when something is rendered
+
+        jobs = [(f"{p.tr.release.id}/{p.tr.lang}", html.release_print(p.tr)) for p in to_build]
+        progress("PDF", 0, len(jobs))
+        rendered = render_many(
+            jobs, workers=config.build.workers, progress=lambda n: progress("PDF", n, len(jobs))
+        )
+        pdfs = {(p.tr.release.id, p.tr.lang): data for p, data in zip(to_build, rendered, strict=True)}
     entries: dict[str, dict[str, Any]] = {}
     for release in releases:
         editions: dict[str, dict[str, Any]] = {}
@@ -258,7 +273,9 @@ def publish(
                 if plan.why:
                     log(f"building {release.id} [{lang}]: {'; '.join(plan.why)}")
                     audio, link, notes = write_audio(store, spoken.get((release.id, lang)), tr)
-                    artifacts = _render_edition(store, html, pdf, tr, plan.alternates, config, audio=link)
+                    artifacts = _render_edition(
+                        store, html, pdfs.get((release.id, lang)), tr, plan.alternates, config, audio=link
+                    )
                     edition = replace(edition, artifacts=(*artifacts, *audio), notes=(*edition.notes, *notes))
                 else:
                     assert plan.previous is not None
@@ -387,7 +404,7 @@ def _bundles(
 def _render_edition(
     store: OutputStore,
     html: HtmlRenderer,
-    pdf: PdfRenderer | None,
+    pdf: bytes | None,
     tr: TranslatedRelease,
     available: Sequence[str],
     config: Config,
@@ -397,8 +414,7 @@ def _render_edition(
     artifacts: list[Artifact] = []
     downloads: list[Link] = []
     if pdf is not None:
-        data = pdf.render(html.release_print(tr), identity=f"{rid}/{lang}")
-        artifacts.append(store.write(f"{lang}/{rid}.pdf", data, "pdf"))
+        artifacts.append(store.write(f"{lang}/{rid}.pdf", pdf, "pdf"))
         downloads.append(Link(href=f"{rid}.pdf", label=html.ui(lang)["pdf"], type="application/pdf"))
     alternates = [
         Alternate(

@@ -15,8 +15,6 @@ from .espeak import EspeakEngine
 from .feeds import FEED_NAME, Channel, language_feed
 from .stage import NoAudio, SpokenEdition, speak_editions
 
-WORKERS = 2  # the machines this runs on have two cores
-
 
 def speak(
     config: Config, glossary: Glossary, editions: Iterable[object]
@@ -24,7 +22,7 @@ def speak(
     """Audio for every translated edition (others are ignored); EngineUnavailable if a voice misbehaves."""
     translated = [tr for tr in editions if isinstance(tr, TranslatedRelease)]
     with EspeakEngine() as engine:
-        return speak_editions(config, glossary, translated, engine, workers=WORKERS)
+        return speak_editions(config, glossary, translated, engine, workers=config.build.workers)
 
 
 def write_audio(
