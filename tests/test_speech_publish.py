@@ -118,7 +118,10 @@ def test_feeds_validate_and_enclosures_match_the_files(published: Published) -> 
         for item in items:
             enclosure = item.find("enclosure")
             assert enclosure is not None
-            mp3 = published.out / lang / enclosure.get("url", "")
+            # Links are absolute under [publisher] url (feeds need full URLs); map back to the file.
+            url = enclosure.get("url", "")
+            assert url.startswith(f"http://localhost:8000/{lang}/"), url
+            mp3 = published.out / url.removeprefix("http://localhost:8000/")
             assert int(enclosure.get("length", "0")) == mp3.stat().st_size
 
 
