@@ -177,3 +177,21 @@ def test_aliases_are_refused_not_expanded(tmp_path: Path, text: str) -> None:
     write(tmp_path, "a.yaml", text)
     found = errors(tmp_path)
     assert len(found) == 1 and "anchors and aliases are not allowed" in found[0], found
+
+
+def test_check_lists_notes_only_when_verbose(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(
+        tmp_path,
+        "a.yaml",
+        "kind: places\nentries:\n  - id: p\n    forms: {en: Gyeonggi Province}\n"
+        "  - id: c\n    forms: {en: Gyeonggi Province Office}\n",
+    )
+    base = ["--config", str(ROOT / "ggmulti.toml"), "glossary", "check", str(tmp_path)]
+    assert main(base) == 0
+    quiet = capsys.readouterr()
+    assert "overlap" not in quiet.out and "1 note(s)" in quiet.err and "--verbose" in quiet.err
+    assert main([*base, "--verbose"]) == 0
+    assert (
+        "overlap (en): 'Gyeonggi Province' (p) is inside 'Gyeonggi Province Office' (c)"
+        in capsys.readouterr().out
+    )

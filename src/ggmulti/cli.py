@@ -198,15 +198,22 @@ def glossary() -> None:
 
 @glossary.command(name="check")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "-v", "--verbose", is_flag=True, help="List every note (overlapping forms), not just their count."
+)
 @click.pass_context
-def glossary_check(ctx: click.Context, directory: Path | None) -> None:
+def glossary_check(ctx: click.Context, directory: Path | None, verbose: bool) -> None:
     """Validate the glossary in DIRECTORY (default: the configured one); exit 1 on any error."""
     config = _config(ctx)
     terms, problems = check_directory(directory or config.glossary_dir, _scripts(config))
-    for p in problems:
-        (_err if p.error else click.echo)(str(p))
-    errors = sum(p.error for p in problems)
-    _err(f"{len(terms.terms)} entries, {errors} error(s), {len(problems) - errors} note(s)")
+    errors = [p for p in problems if p.error]
+    notes = [p for p in problems if not p.error]
+    for p in errors:
+        _err(str(p))
+    for p in notes if verbose else ():
+        click.echo(str(p))
+    hint = "" if verbose or not notes else " (overlapping or shared forms; --verbose lists them)"
+    _err(f"{len(terms.terms)} entries, {len(errors)} error(s), {len(notes)} note(s){hint}")
     if errors:
         ctx.exit(EXIT_INPUT)
 
