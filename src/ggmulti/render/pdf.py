@@ -6,7 +6,7 @@ import hashlib
 import logging
 import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from weasyprint import HTML
@@ -67,16 +67,10 @@ class PdfRenderer:
         return fixed
 
 
-_WORKER_RENDERER: list[PdfRenderer] = []  # one per worker process, made by its initializer
-
-
-def _init_worker() -> None:
-    _WORKER_RENDERER.append(PdfRenderer())
-
-
-def _render_job(job: tuple[str, str]) -> bytes:
-    identity, html = job
-    return _WORKER_RENDERER[0].render(html, identity=identity)
+def _render_chunk(jobs: Sequence[tuple[str, str]]) -> list[bytes]:
+    """One worker's share: one renderer (fonts loaded once) for all of it; no state outlives the call."""
+    renderer = PdfRenderer()
+    return [renderer.render(html, identity=identity) for identity, html in jobs]
 
 
 def render_many(
@@ -88,7 +82,8 @@ def render_many(
     """PDFs for (identity, html) jobs, in order; in worker processes when there are enough to pay off.
 
     WeasyPrint is single-threaded and takes 0.1-0.3 s per release: on 2 cores, two processes halve
-    the stage. Each worker loads its fonts once; results come back as bytes for the store to write.
+    the stage. Jobs are dealt round-robin so both workers get a similar mix; results come back as
+    bytes for the store (the only writer) to write.
     """
     if workers <= 1 or len(jobs) < 4:
         own = renderer or PdfRenderer()
@@ -97,10 +92,14 @@ def render_many(
             out.append(own.render(html, identity=identity))
             progress(1)
         return out
+    shares = [list(jobs[i::workers]) for i in range(workers)]
+    results: list[bytes | None] = [None] * len(jobs)
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker) as pool:
-        results = []
-        for data in pool.map(_render_job, jobs):
-            results.append(data)
-            progress(1)
-        return results
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {pool.submit(_render_chunk, share): i for i, share in enumerate(shares) if share}
+        for future in as_completed(futures):
+            start = futures[future]
+            for n, data in enumerate(future.result()):
+                results[start + n * workers] = data
+            progress(len(shares[start]))
+    return [r for r in results if r is not None]
