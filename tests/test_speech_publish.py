@@ -132,3 +132,10 @@ def test_the_release_page_offers_the_audio_and_its_transcript(published: Publish
     assert f'<a href="{rid}.vtt" type="text/vtt">' in page
     lo_rid, _ = _editions(published, "lo")[0]
     assert "<audio" not in (published.out / "lo" / f"{lo_rid}.html").read_text(encoding="utf-8")
+
+
+def test_language_index_links_its_feed_only_where_there_is_audio(published: Published) -> None:
+    vi = (published.out / "vi" / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="alternate" type="application/rss+xml" href="feed.xml"' in vi
+    assert '<a href="feed.xml" type="application/rss+xml">' in vi
+    assert "feed.xml" not in (published.out / "lo" / "index.html").read_text(encoding="utf-8")

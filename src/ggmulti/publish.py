@@ -467,7 +467,13 @@ def _render_site(
             }
         )
         if entries:
-            page = html.language_index(cfg, entries, bundle=code in bundles)
+            spoken = any(
+                a.get("kind") == "audio"
+                for r in ordered
+                if (ed := r["editions"].get(code))
+                for a in ed.get("artifacts", [])
+            )
+            page = html.language_index(cfg, entries, bundle=code in bundles, feed=spoken)
             artifacts.append(store.write(f"{code}/index.html", page.encode("utf-8"), "html"))
             links.append(
                 LanguageLink(

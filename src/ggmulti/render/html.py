@@ -246,11 +246,11 @@ class HtmlRenderer:
         )
 
     def language_index(
-        self, lang: LanguageConfig, entries: Sequence[IndexEntry], *, bundle: bool = False
+        self, lang: LanguageConfig, entries: Sequence[IndexEntry], *, bundle: bool = False, feed: bool = False
     ) -> str:
-        """``bundle``: link the language's bundle PDF and zip (bundle/<code>-releases.pdf|zip)."""
+        """``bundle``: link the bundle PDF and zip; ``feed``: link the language's podcast feed.xml."""
         return self._render(
-            "language_index.html.j2", **self._common(lang, "../"), entries=entries, bundle=bundle
+            "language_index.html.j2", **self._common(lang, "../"), entries=entries, bundle=bundle, feed=feed
         )
 
     def site_index(
