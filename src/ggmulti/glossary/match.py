@@ -20,19 +20,31 @@ def normalise(form: str, lang: str) -> str:
     return collapsed.casefold() if lang in CASED else collapsed
 
 
-def form_pattern(form: str, lang: str) -> str:
-    """Regex for one form: whitespace-tolerant, bounded by non-letters in spaced scripts."""
+def _body(form: str, lang: str) -> str:
+    """A form as a regex: whitespace-tolerant; English plurals belong to the hit ("Multicultural Centers")."""
     body = r"\s+".join(regex.escape(w) for w in form.split())
+    if lang == "en" and form[-1:].isalpha() and not form[-1:].isupper():
+        body += r"(?:e?s)?"
+    return body
+
+
+def _bounds(lang: str) -> tuple[str, str]:
+    """What must not touch a form: letters in spaced scripts; a possessive stays outside ("Province's")."""
     if lang in UNSPACED:
-        return body
+        return "", ""
     if lang == "en":
-        # Plurals belong to the hit ("Multicultural Centers"); a possessive stays outside it ("Province's").
-        body += r"(?:e?s)?" if form[-1:].isalpha() and not form[-1:].isupper() else ""
-        return rf"(?<!{_EDGE}){body}(?=(?:['’]s)?(?!{_EDGE}))"
-    return rf"(?<!{_EDGE}){body}(?!{_EDGE})"
+        return rf"(?<!{_EDGE})", rf"(?=(?:['’]s)?(?!{_EDGE}))"
+    return rf"(?<!{_EDGE})", rf"(?!{_EDGE})"
+
+
+def form_pattern(form: str, lang: str) -> str:
+    before, after = _bounds(lang)
+    return f"{before}{_body(form, lang)}{after}"
 
 
 def contains_form(haystack: str, needle: str, lang: str) -> bool:
+    if normalise(needle, lang).rstrip("s") not in normalise(haystack, lang):
+        return False  # cheap test first: most pairs of forms share nothing
     flags = regex.IGNORECASE if lang in CASED else 0
     return regex.search(form_pattern(needle, lang), haystack, flags) is not None
 
@@ -53,11 +65,11 @@ class Matcher:
         ordered = sorted(forms.values(), key=lambda item: (-len(item[1]), item[1]))
         self._ids = [term_id for term_id, _ in ordered]
         if ordered:
-            alternation = "|".join(
-                f"(?P<t{i}>{form_pattern(form, lang)})" for i, (_, form) in enumerate(ordered)
-            )
+            # The boundaries are shared, so they stand outside the alternation: tested once per position.
+            before, after = _bounds(lang)
+            alternation = "|".join(f"(?P<t{i}>{_body(form, lang)})" for i, (_, form) in enumerate(ordered))
             self._regex: regex.Pattern[str] | None = regex.compile(
-                alternation, regex.IGNORECASE if lang in CASED else 0
+                f"{before}(?:{alternation}){after}", regex.IGNORECASE if lang in CASED else 0
             )
         else:
             self._regex = None
