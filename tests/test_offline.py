@@ -50,3 +50,15 @@ def test_a_50_mb_release_is_refused_without_reading_it(
     assert main(["check", str(big)]) == 1
     err = capsys.readouterr().err
     assert "huge.md" in err and "limit" in err and "Traceback" not in err
+
+
+def test_an_oversized_release_inside_a_normal_sized_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "long.md"
+    paragraph = "The province opened a new centre for residents today. " * 40
+    src.write_text("---\nid: long\nlang: en\n---\n\n" + "\n\n".join([paragraph] * 120), encoding="utf-8")
+    assert src.stat().st_size < 1024 * 1024
+    assert main(["check", str(src)]) == 1
+    err = capsys.readouterr().err
+    assert "long.md" in err and "character limit for one release" in err

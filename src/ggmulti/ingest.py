@@ -28,7 +28,10 @@ from .errors import InputError
 from .model import Release
 from .segment import split_sentences
 
-MAX_SOURCE_BYTES = 20 * 1024 * 1024
+MAX_SOURCE_BYTES = 20 * 1024 * 1024  # a feed may hold many releases
+# One release's text. Press releases run to a few thousand characters; anything near this limit is a
+# mistake or an attack, and would cost minutes and gigabytes in PDF layout and speech.
+MAX_RELEASE_CHARS = 200_000
 MAX_ID_LENGTH = 80
 TEXT_DUMP_SEPARATOR = "]]>"
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
@@ -497,6 +500,12 @@ def ingest(sources: Iterable[Path], default_lang: str = "en") -> list[Release]:
                 raise InputError(f"{d.ref}: id '{d.id}' is already used by {seen[d.id]}")
             seen[d.id] = d.ref
     for d in drafts:
+        size = len(d.title) + sum(len(p) for p in d.paragraphs)
+        if size > MAX_RELEASE_CHARS:
+            raise InputError(
+                f"{d.ref}: {size:,} characters of text is over the {MAX_RELEASE_CHARS:,}-character limit "
+                "for one release"
+            )
         rid = d.id
         if not d.explicit_id and rid in seen:
             n = 2
