@@ -21,6 +21,7 @@ from .glossary.diff import diff as diff_glossary
 from .glossary.diff import load_base, to_markdown, to_text
 from .glossary.load import check_directory, load_glossary
 from .ingest import ingest
+from .merge import merge
 from .model import EditionStatus, Severity
 from .publish import Progress, PublishOptions, build_resources, check_sources, publish
 from .review import export as export_review
@@ -185,6 +186,18 @@ def _progress_bar(enabled: bool) -> Iterator[Progress]:
             bar.update(tasks[stage], advance=done)
 
         yield update
+
+
+@cli.command(name="merge")
+@click.argument("shards", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path))
+def merge_cmd(shards: tuple[Path, ...], out: Path) -> None:
+    """Gather the editions of sharded builds (SHARDS) into OUT; then publish all releases into OUT."""
+    result = merge(shards, out)
+    click.echo(
+        f"{out}: {result.releases} release(s), {result.editions} edition(s), {result.files} file(s) merged; "
+        f"run `ggmulti publish ... --out {out}` over all releases to write the indexes, feeds and bundles"
+    )
 
 
 def _scripts(config: Config) -> dict[str, str]:
