@@ -9,11 +9,12 @@ setup:
 
 demo: setup
 	$(BIN)/ggmulti publish examples/releases --out $(OUT)
-	@echo "Open $(OUT)/index.html; the contract is $(OUT)/manifest.json, the build report $(OUT)/report.json"
+	@echo "Open $(OUT)/index.html (or: python3 -m http.server -d $(OUT) 8000, then http://localhost:8000/);"
+	@echo "the contract is $(OUT)/manifest.json, the build report $(OUT)/report.json"
 
 lint: setup
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
 
 test: setup lint
