@@ -388,13 +388,7 @@ class PdfUaFixer:
                 wanted.setdefault(elem.objgen, "Column")
                 if "/ID" in elem and _is_row_header(elem):
                     wanted[elem.objgen] = "Row"
-                attrs = elem.get("/A")
-                if not isinstance(attrs, pikepdf.Dictionary):
-                    attrs = pikepdf.Dictionary(O=pikepdf.Name.Table)
-                    elem.A = attrs
-                if "/Scope" not in attrs:
-                    attrs.Scope = pikepdf.Name(f"/{wanted[elem.objgen]}")
-                    stats.scopes += 1
+                _scope_th(elem, wanted[elem.objgen], stats)
 
     @staticmethod
     def _link_contents(pdf: pikepdf.Pdf, elem_text: dict[tuple[int, int], list[str]]) -> None:
@@ -467,14 +461,19 @@ def _set_scope(elem: Any, scope: str, stats: FixStats) -> None:
         if not isinstance(node, pikepdf.Dictionary):
             return
         if node.get("/S") == "/TH":
-            attrs = node.get("/A")
-            if not isinstance(attrs, pikepdf.Dictionary):
-                attrs = pikepdf.Dictionary(O=pikepdf.Name.Table)
-                node.A = attrs
-            if "/Scope" not in attrs:
-                attrs.Scope = pikepdf.Name(f"/{scope}")
-                stats.scopes += 1
+            _scope_th(node, scope, stats)
             return
+
+
+def _scope_th(th: Any, scope: str, stats: FixStats) -> None:
+    """Give a TH its table /Scope attribute (PDF/UA 7.5; Matterhorn 15-003) unless it has one."""
+    attrs = th.get("/A")
+    if not isinstance(attrs, pikepdf.Dictionary):
+        attrs = pikepdf.Dictionary(O=pikepdf.Name.Table)
+        th.A = attrs
+    if "/Scope" not in attrs:
+        attrs.Scope = pikepdf.Name(f"/{scope}")
+        stats.scopes += 1
 
 
 def _artifact(instructions: list[Any]) -> list[Any]:
