@@ -155,5 +155,5 @@ def previous_editions(old: Mapping[str, Any] | None) -> dict[tuple[str, str], Ma
     return {(r["id"], lang): ed for r in old["releases"] for lang, ed in r["editions"].items()}
 
 
-def bundle_key(language: str, edition_keys: Iterable[str], templates: str) -> str:
-    return _sha([language, sorted(edition_keys), templates])
+def bundle_key(language: str, edition_keys: Iterable[str]) -> str:
+    return _sha([language, sorted(edition_keys)])

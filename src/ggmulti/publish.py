@@ -237,7 +237,8 @@ def publish(
     store.prepare()
     previous = store.read(mf.MANIFEST_NAME)
     old = mf.loads(previous, str(options.out / mf.MANIFEST_NAME)) if previous is not None else None
-    plans = _plan(config, glossary, releases, languages, formats, translated, store, old)
+    templates = templates_fingerprint(config)  # reads every template file: once per build
+    plans = _plan(config, glossary, releases, languages, formats, translated, store, old, templates)
     report.plans = plans
     to_build = [p for p in plans.values() if p.why]
     log(f"{len(to_build)} edition(s) to build, {len(plans) - len(to_build)} unchanged")
@@ -334,9 +335,9 @@ def _plan(
     translated: Mapping[tuple[str, str], TranslatedRelease | Unavailable],
     store: OutputStore,
     old: Mapping[str, Any] | None,
+    templates: str,
 ) -> dict[tuple[str, str], EditionPlan]:
     """For every edition: what it is made from, and whether the previous build's files still fit."""
-    templates = templates_fingerprint(config)
     before = previous_editions(old)
     plans: dict[tuple[str, str], EditionPlan] = {}
     for release in releases:
@@ -373,12 +374,14 @@ def _bundles(
     old: Mapping[str, Any] | None,
     log: Callable[[str], None],
 ) -> tuple[list[Artifact], set[str], dict[str, str]]:
-    """Language bundles, rebuilt only for languages where an edition in them changed."""
-    templates = templates_fingerprint(config)
+    """Language bundles, rebuilt only for languages where an edition in them changed.
+
+    The edition keys already cover the templates (the bundle's included), so they alone decide.
+    """
     keys: dict[str, list[str]] = {}
     for (_rid, lang), plan in plans.items():
         keys.setdefault(lang, []).append(plan.inputs.key)
-    wanted = {lang: bundle_key(lang, k, templates) for lang, k in keys.items()}
+    wanted = {lang: bundle_key(lang, k) for lang, k in keys.items()}
     old_keys = (old or {}).get("bundles", {})
     old_site = [a for a in (old or {}).get("site", []) if a.get("kind", "").startswith("bundle-")]
     reuse = {

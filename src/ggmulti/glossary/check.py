@@ -40,15 +40,6 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {'error' if self.error else 'note'}: {self.message}"
 
-    @classmethod
-    def parse(cls, line: str) -> Problem:
-        """A schema problem ("file:line: message") as a Problem."""
-        file, _, rest = line.partition(":")
-        number, _, message = rest.partition(":")
-        if number.strip().isdigit():
-            return cls(file, int(number), message.strip())
-        return cls(file, 0, rest.strip())
-
 
 def _latin_words(term: Term) -> set[str]:
     """Latin words a non-Latin form may keep verbatim: brand names and acronyms from a Latin-script form."""

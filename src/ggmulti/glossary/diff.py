@@ -105,7 +105,9 @@ def entry_changes(old: Glossary, new: Glossary) -> list[EntryChange]:
         if not fields:
             continue
         status = "added" if a is None else "removed" if b is None else "changed"
-        changes.append(EntryChange(tid, status, Path((b or a).file).name if (b or a) else "", fields))  # type: ignore[union-attr]
+        term = b or a
+        assert term is not None  # tid comes from one of the two glossaries
+        changes.append(EntryChange(tid, status, Path(term.file).name, fields))
     return changes
 
 
@@ -151,7 +153,9 @@ def diff(
             for release in touched:
                 b, a = before_all[release.id], after_all[release.id]
                 if isinstance(b, Unavailable) or isinstance(a, Unavailable):
-                    unavailable.setdefault(lang, (b if isinstance(b, Unavailable) else a).reason)  # type: ignore[union-attr]
+                    missing = b if isinstance(b, Unavailable) else a
+                    assert isinstance(missing, Unavailable)
+                    unavailable.setdefault(lang, missing.reason)
                     continue
                 for sb, sa in zip(_flat(b.title, b.paragraphs), _flat(a.title, a.paragraphs), strict=True):
                     ids = {c.term_id for c in (*sb.terms, *sa.terms)}

@@ -64,6 +64,14 @@ SCHEMA: dict[str, Any] = {
 }
 
 
+class _FileProblem(GlossaryError):
+    """A problem at a place in one file; becomes a Problem so `glossary check` lists it with the rest."""
+
+    def __init__(self, file: str, line: int, detail: str) -> None:
+        super().__init__(f"{file}:{line}: {detail}")
+        self.problem = Problem(file, line, detail)
+
+
 @dataclass(frozen=True)
 class Located:
     """A YAML document as plain data, plus the line of every node by its path."""
@@ -84,21 +92,21 @@ def _to_data(
     # Anchors and aliases: a node met twice. Refused: they make diffs unreadable, and a recursive or
     # nested alias ("billion laughs") would expand without bound.
     if id(node) in seen:
-        raise GlossaryError(f"{where}:{line}: YAML anchors and aliases are not allowed in the glossary")
+        raise _FileProblem(where, line, "YAML anchors and aliases are not allowed in the glossary")
     seen.add(id(node))
     if len(path) > _MAX_DEPTH:
-        raise GlossaryError(f"{where}:{line}: nested deeper than {_MAX_DEPTH} levels")
+        raise _FileProblem(where, line, f"nested deeper than {_MAX_DEPTH} levels")
     lines[path] = line
     if node.tag not in _PLAIN_TAGS:
-        raise GlossaryError(f"{where}:{node.start_mark.line + 1}: unsupported YAML tag {node.tag!r}")
+        raise _FileProblem(where, line, f"unsupported YAML tag {node.tag!r}")
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = _to_data(key_node, (*path, "<key>"), {}, where, seen)
             if not isinstance(key, str):
-                raise GlossaryError(f"{where}:{key_node.start_mark.line + 1}: keys must be text, got {key!r}")
+                raise _FileProblem(where, key_node.start_mark.line + 1, f"keys must be text, got {key!r}")
             if key in out:
-                raise GlossaryError(f"{where}:{key_node.start_mark.line + 1}: duplicate key '{key}'")
+                raise _FileProblem(where, key_node.start_mark.line + 1, f"duplicate key '{key}'")
             out[key] = _to_data(value_node, (*path, key), lines, where, seen)
         return out
     if isinstance(node, yaml.SequenceNode):
@@ -122,11 +130,11 @@ def read_yaml(text: str, where: str) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
-        raise GlossaryError(f"{where}:{line}: invalid YAML: {exc.problem or exc.context}") from None
+        raise _FileProblem(where, line, f"invalid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
-        raise GlossaryError(f"{where}: invalid YAML: {exc}") from None
+        raise _FileProblem(where, 0, f"invalid YAML: {exc}") from None
     if node is None:
-        raise GlossaryError(f"{where}:1: empty glossary file")
+        raise _FileProblem(where, 1, "empty glossary file")
     return Located(_to_data(node, (), lines, where), lines)
 
 
@@ -136,7 +144,7 @@ def _line_of(located: Located, path: tuple[str | int, ...]) -> int:
     return located.lines.get(path, 1)
 
 
-def schema_problems(located: Located, where: str) -> tuple[list[str], set[int]]:
+def schema_problems(located: Located, where: str) -> tuple[list[Problem], set[int]]:
     """Problems as "file:line: field: message", and the indexes of entries they make unusable."""
     validator = Draft202012Validator(SCHEMA)
     problems = []
@@ -149,7 +157,7 @@ def schema_problems(located: Located, where: str) -> tuple[list[str], set[int]]:
         message = err.message
         if err.validator == "additionalProperties":
             message = message.replace("Additional properties are not allowed", "unknown field(s)")
-        problems.append(f"{where}:{_line_of(located, path)}: {field}: {message}")
+        problems.append(Problem(where, _line_of(located, path), f"{field}: {message}"))
         broken.add(int(path[1]) if len(path) > 1 and path[0] == "entries" else -1)
     return problems, broken
 
@@ -177,15 +185,15 @@ def terms_from(located: Located, where: str, skip: set[int]) -> list[Term]:
     return terms
 
 
-def parse_file(text: str, where: str) -> tuple[list[Term], list[str]]:
+def parse_file(text: str, where: str) -> tuple[list[Term], list[Problem]]:
     """The usable terms of one glossary file, and all of its problems (each with file:line).
 
     Entries with schema problems are left out, so the checks across entries still run on the rest.
     """
     try:
         located = read_yaml(text, where)
-    except GlossaryError as exc:
-        return [], [str(exc)]
+    except _FileProblem as exc:
+        return [], [exc.problem]
     problems, broken = schema_problems(located, where)
     if -1 in broken:
         return [], problems
@@ -196,10 +204,10 @@ def glossary_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.yaml") if p.is_file())
 
 
-def load_texts(texts: dict[str, str]) -> tuple[Glossary, list[str]]:
+def load_texts(texts: dict[str, str]) -> tuple[Glossary, list[Problem]]:
     """Glossary from {file name: YAML text}: shared by the working tree and `glossary diff --base REV`."""
     terms: list[Term] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     for where in sorted(texts):
         file_terms, file_problems = parse_file(texts[where], where)
         terms.extend(file_terms)
@@ -224,10 +232,8 @@ def read_directory(directory: Path) -> dict[str, str]:
 
 def check_directory(directory: Path, scripts: dict[str, str] | None = None) -> tuple[Glossary, list[Problem]]:
     """Every problem of the glossary in ``directory``: schema (file:line) and across entries."""
-    glossary, schema = load_texts(read_directory(directory))
-    problems = [Problem.parse(p) for p in schema]
-    problems += consistency_problems(glossary, scripts)
-    return glossary, problems
+    glossary, problems = load_texts(read_directory(directory))
+    return glossary, problems + consistency_problems(glossary, scripts)
 
 
 def load_glossary(directory: Path, scripts: dict[str, str] | None = None) -> Glossary:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 
 
@@ -33,16 +31,6 @@ class Term:
             return self.forms.get(source_lang)
         return self.forms.get(target_lang)
 
-    def fingerprint(self) -> str:
-        """Hash of everything that changes what a build outputs for this term (not the note)."""
-        data = {
-            "forms": self.forms,
-            "variants": {k: list(v) for k, v in self.variants.items()},
-            "spoken": self.spoken,
-            "dnt": self.dnt,
-        }
-        return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
-
 
 @dataclass(frozen=True)
 class Glossary:
@@ -50,10 +38,3 @@ class Glossary:
 
     def by_id(self) -> dict[str, Term]:
         return {t.id: t for t in self.terms}
-
-    def version(self) -> str:
-        """Content hash of the glossary: approved memory records the version it was approved under."""
-        digest = hashlib.sha256()
-        for term in sorted(self.terms, key=lambda t: t.id):
-            digest.update(f"{term.id}={term.fingerprint()}\n".encode())
-        return digest.hexdigest()[:16]
