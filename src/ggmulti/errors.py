@@ -26,12 +26,16 @@ class InputError(GgmultiError):
     """A source file (feed, Markdown, text dump) cannot be ingested."""
 
 
-class LanguageCheckError(GgmultiError):
-    """A release is not written in the language it declares."""
-
-
 class GlossaryError(GgmultiError):
     """The term glossary is invalid."""
+
+
+class GlossaryFileError(GlossaryError):
+    """A problem at a place in one glossary file; `glossary check` lists it with the others."""
+
+    def __init__(self, file: str, line: int, detail: str) -> None:
+        super().__init__(f"{file}:{line}: {detail}")
+        self.file, self.line, self.detail = file, line, detail
 
 
 class EngineUnavailable(GgmultiError):
@@ -48,3 +52,19 @@ class BuildFailed(GgmultiError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+class MemoryFileError(GgmultiError):
+    """A translation memory or XLIFF file is unreadable or invalid."""
+
+
+class ReviewError(GgmultiError):
+    """An XLIFF file cannot be imported; every problem is listed, nothing is written."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class ToolMissing(GgmultiError):
+    """An outside program a check needs (pdftotext, epubcheck, ...) is not installed."""

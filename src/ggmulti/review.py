@@ -14,23 +14,16 @@ from typing import Any
 
 from translate.storage import xliff
 
-from .errors import GgmultiError
+from .errors import GgmultiError, ReviewError
 from .glossary.model import Glossary
 from .glossary.pin import Pinner
 from .model import Layer, Origin, Release, TranslatedSegment
+from .translate.api import Resources, Unavailable
 from .translate.memory import NOTE_FROM, MemoryEntry, TranslationMemory, normalise, safe_xml_bytes
-from .translate.stage import Resources, TranslationStage, Unavailable
+from .translate.stage import TranslationStage
 
 _KEY = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?:(?:title|p\d+:s\d+)$")
 _DONE_STATES = frozenset({"translated", "final", "signed-off"})
-
-
-class ReviewError(GgmultiError):
-    """An XLIFF file cannot be imported; every problem is listed, nothing is written."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 def _term_note(glossary: Glossary, pinner: Pinner, source: str) -> list[str]:

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator
 
-from ..errors import GlossaryError
+from ..errors import GlossaryError, GlossaryFileError
 from .check import Problem, consistency_problems
 from .model import Glossary, Term
 
@@ -64,14 +64,6 @@ SCHEMA: dict[str, Any] = {
 }
 
 
-class _FileProblem(GlossaryError):
-    """A problem at a place in one file; becomes a Problem so `glossary check` lists it with the rest."""
-
-    def __init__(self, file: str, line: int, detail: str) -> None:
-        super().__init__(f"{file}:{line}: {detail}")
-        self.problem = Problem(file, line, detail)
-
-
 @dataclass(frozen=True)
 class Located:
     """A YAML document as plain data, plus the line of every node by its path."""
@@ -92,21 +84,23 @@ def _to_data(
     # Anchors and aliases: a node met twice. Refused: they make diffs unreadable, and a recursive or
     # nested alias ("billion laughs") would expand without bound.
     if id(node) in seen:
-        raise _FileProblem(where, line, "YAML anchors and aliases are not allowed in the glossary")
+        raise GlossaryFileError(where, line, "YAML anchors and aliases are not allowed in the glossary")
     seen.add(id(node))
     if len(path) > _MAX_DEPTH:
-        raise _FileProblem(where, line, f"nested deeper than {_MAX_DEPTH} levels")
+        raise GlossaryFileError(where, line, f"nested deeper than {_MAX_DEPTH} levels")
     lines[path] = line
     if node.tag not in _PLAIN_TAGS:
-        raise _FileProblem(where, line, f"unsupported YAML tag {node.tag!r}")
+        raise GlossaryFileError(where, line, f"unsupported YAML tag {node.tag!r}")
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key = _to_data(key_node, (*path, "<key>"), {}, where, seen)
             if not isinstance(key, str):
-                raise _FileProblem(where, key_node.start_mark.line + 1, f"keys must be text, got {key!r}")
+                raise GlossaryFileError(
+                    where, key_node.start_mark.line + 1, f"keys must be text, got {key!r}"
+                )
             if key in out:
-                raise _FileProblem(where, key_node.start_mark.line + 1, f"duplicate key '{key}'")
+                raise GlossaryFileError(where, key_node.start_mark.line + 1, f"duplicate key '{key}'")
             out[key] = _to_data(value_node, (*path, key), lines, where, seen)
         return out
     if isinstance(node, yaml.SequenceNode):
@@ -130,11 +124,11 @@ def read_yaml(text: str, where: str) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
-        raise _FileProblem(where, line, f"invalid YAML: {exc.problem or exc.context}") from None
+        raise GlossaryFileError(where, line, f"invalid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
-        raise _FileProblem(where, 0, f"invalid YAML: {exc}") from None
+        raise GlossaryFileError(where, 0, f"invalid YAML: {exc}") from None
     if node is None:
-        raise _FileProblem(where, 1, "empty glossary file")
+        raise GlossaryFileError(where, 1, "empty glossary file")
     return Located(_to_data(node, (), lines, where), lines)
 
 
@@ -192,8 +186,8 @@ def parse_file(text: str, where: str) -> tuple[list[Term], list[Problem]]:
     """
     try:
         located = read_yaml(text, where)
-    except _FileProblem as exc:
-        return [], [exc.problem]
+    except GlossaryFileError as exc:
+        return [], [Problem(exc.file, exc.line, exc.detail)]
     problems, broken = schema_problems(located, where)
     if -1 in broken:
         return [], problems

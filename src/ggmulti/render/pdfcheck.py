@@ -27,19 +27,27 @@ import shutil
 import subprocess
 import sys
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pikepdf
 
+from ..errors import ToolMissing
+from .pdfobjects import (
+    BAD_UNICODE,
+    BFCHAR,
+    BFRANGE,
+    PAINT,
+    SHOW_TEXT,
+    glyph_codes,
+    kids,
+    ops,
+    struct_elements,
+)
+
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-[A-Za-z0-9]{5,8})*$")
-_BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
-_BFRANGE = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
-_SHOW = frozenset({"Tj", "TJ", "'", '"'})
-_PAINT = frozenset({"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do", "BI", *_SHOW})
-_BAD = frozenset({0x0000, 0xFEFF, 0xFFFE})
 _HEADING = re.compile(r"^/H([1-6])$")
 # Characters a round trip does not compare: break hints, joiners and spacing differ between renderers.
 _IGNORED = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
@@ -112,29 +120,6 @@ def _document(pdf: pikepdf.Pdf) -> list[Problem]:
 # --- structure tree: 01-004, 09, 11, 13, 14, 15 ------------------------------------------------------
 
 
-def _kids(node: Any) -> list[Any]:
-    kids = node.get("/K")
-    if kids is None:
-        return []
-    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
-
-
-def _elements(root: Any) -> Iterator[Any]:
-    """Structure elements in document order (depth first)."""
-    stack = list(reversed(_kids(root)))
-    seen: set[tuple[int, int]] = set()
-    while stack:
-        node = stack.pop()
-        if not isinstance(node, pikepdf.Dictionary) or node.get("/Type") in ("/OBJR", "/MCR"):
-            continue
-        if node.is_indirect:
-            if node.objgen in seen:
-                continue
-            seen.add(node.objgen)
-        yield node
-        stack.extend(reversed(_kids(node)))
-
-
 def _role(node: Any, role_map: Any) -> str:
     s = str(node.get("/S", ""))
     for _ in range(8):
@@ -164,15 +149,13 @@ def _structure(pdf: pikepdf.Pdf) -> list[Problem]:
     headers_ok = True
     scopes_missing = 0
     th_ids: set[str] = set()
-    for elem in _elements(root):
+    for elem in struct_elements(root):
         s = _role(elem, role_map)
         if "/Lang" in elem:
             lang = str(elem.Lang)
             if lang and not _BCP47.match(lang):
                 out.append(Problem("11-006", f"{s} has /Lang {lang!r}, not a BCP 47 tag"))
-        children = [
-            _role(k, role_map) for k in _kids(elem) if isinstance(k, pikepdf.Dictionary) and "/S" in k
-        ]
+        children = [_role(k, role_map) for k in kids(elem) if isinstance(k, pikepdf.Dictionary) and "/S" in k]
         for table in (_TABLE_CHILDREN, _LIST_CHILDREN):
             allowed = table.get(s)
             if allowed is not None:
@@ -224,7 +207,7 @@ def _structure(pdf: pikepdf.Pdf) -> list[Problem]:
 
 def _parent_tree(pdf: pikepdf.Pdf, root: Any) -> list[Problem]:
     """01-005: every MCID a page's content uses maps, through the parent tree, to an element in the tree."""
-    reachable = {e.objgen for e in _elements(root) if e.is_indirect}
+    reachable = {e.objgen for e in struct_elements(root) if e.is_indirect}
     nums = root.get("/ParentTree", {}).get("/Nums") if "/ParentTree" in root else None
     table: dict[int, Any] = {}
     if isinstance(nums, pikepdf.Array):
@@ -256,7 +239,7 @@ def _parent_tree(pdf: pikepdf.Pdf, root: Any) -> list[Problem]:
 
 def _mcids(page: pikepdf.Page) -> list[int]:
     out = []
-    for operands, _operator in _ops(page, "BDC"):
+    for operands, _operator in ops(page, "BDC"):
         props = operands[1] if len(operands) > 1 else None
         if isinstance(props, pikepdf.Dictionary) and "/MCID" in props and str(operands[0]) != "/Artifact":
             out.append(int(props.MCID))
@@ -271,7 +254,7 @@ def _content(pdf: pikepdf.Pdf) -> list[Problem]:
     for number, page in enumerate(pdf.pages, start=1):
         stack: list[str] = []  # "artifact" / "tagged" / "other" per open marked-content sequence
         unmarked = nested = 0
-        for operands, operator in _ops(page):
+        for operands, operator in ops(page):
             op = str(operator)
             if op in ("BDC", "BMC"):
                 props = operands[1] if op == "BDC" and len(operands) > 1 else None
@@ -288,7 +271,7 @@ def _content(pdf: pikepdf.Pdf) -> list[Problem]:
             elif op == "EMC":
                 if stack:
                     stack.pop()
-            elif op in _PAINT and not any(k in ("artifact", "tagged") for k in stack):
+            elif op in PAINT and not any(k in ("artifact", "tagged") for k in stack):
                 unmarked += 1
         if nested:
             out.append(Problem("01-004", f"page {number}: {nested} tagged sequences inside artifacts"))
@@ -306,10 +289,10 @@ def _to_unicode(font: Any) -> dict[int, str] | None:
     data = stream.read_bytes()
     table: dict[int, str] = {}
     for section in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
-        for code, uni in _BFCHAR.findall(section):
+        for code, uni in BFCHAR.findall(section):
             table[int(code, 16)] = bytes.fromhex(uni.decode()).decode("utf-16-be", "replace")
     for section in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
-        for lo, hi, start in _BFRANGE.findall(section):
+        for lo, hi, start in BFRANGE.findall(section):
             first = int.from_bytes(bytes.fromhex(start.decode()), "big") if start else 0
             for k, code in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
                 table[code] = chr(first + k) if start else ""
@@ -341,16 +324,16 @@ def _fonts(pdf: pikepdf.Pdf) -> list[Problem]:
                 out.append(Problem("31-001", f"font {font.get('/BaseFont')} is not embedded"))
         bad: dict[str, set[int]] = {}
         current: str | None = None
-        for operands, operator in _ops(page):
+        for operands, operator in ops(page):
             op = str(operator)
             if op == "Tf" and operands:
                 current = str(operands[0])
-            elif op in _SHOW and current in cmaps:
+            elif op in SHOW_TEXT and current in cmaps:
                 font, table = cmaps[current]
                 two = font.get("/Subtype") == "/Type0"
-                for code in _codes(operands, two):
+                for code in glyph_codes(operands, two):
                     text = table.get(code) if table is not None else None
-                    if not text or any(ord(c) in _BAD for c in text):
+                    if not text or any(ord(c) in BAD_UNICODE for c in text):
                         bad.setdefault(str(font.get("/BaseFont")), set()).add(code)
         for base, codes in sorted(bad.items()):
             out.append(
@@ -361,17 +344,6 @@ def _fonts(pdf: pikepdf.Pdf) -> list[Problem]:
                 )
             )
     return out
-
-
-def _codes(operands: Any, two_bytes: bool) -> Iterator[int]:
-    items: Iterable[Any] = operands[-1] if isinstance(operands[-1], pikepdf.Array) else [operands[-1]]
-    for item in items:
-        if isinstance(item, pikepdf.String):
-            raw = bytes(item)
-            if two_bytes:
-                yield from (int.from_bytes(raw[j : j + 2], "big") for j in range(0, len(raw) - 1, 2))
-            else:
-                yield from raw
 
 
 # --- annotations: 28 -----------------------------------------------------------------------------------
@@ -402,7 +374,7 @@ def extract_text(pdf: Path, *, first: int | None = None, last: int | None = None
     """What copy-paste and many assistive tools get: poppler's pdftotext in drawing (= reading) order, UTF-8."""
     exe = shutil.which("pdftotext")
     if exe is None:
-        raise RuntimeError("pdftotext (Debian package poppler-utils) is not installed")
+        raise ToolMissing("pdftotext (Debian package poppler-utils) is not installed")
     args = [exe, "-raw", "-enc", "UTF-8"]  # content order; no guessing that a line-end "K-" is a hyphenation
     if first is not None:
         args += ["-f", str(first)]
@@ -433,12 +405,6 @@ def missing_text(pdf: Path, expected: Sequence[str]) -> list[str]:
         else:
             position = found + len(want)
     return missing
-
-
-def _ops(page: Any, operators: str = "") -> Iterator[tuple[Any, str]]:
-    """(operands, operator name) of a page's content stream; typed loosely, pikepdf objects are dynamic."""
-    for instruction in pikepdf.parse_content_stream(page, operators):
-        yield instruction.operands, str(instruction.operator)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -31,15 +31,13 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
 
 from .linebreak import ZWSP
+from .pdfobjects import BAD_UNICODE, BFCHAR, PAINT, kids, struct_elements
 
 _INVISIBLE = str.maketrans({ZWSP: None, "\u00ad": None})
-_PAINT = frozenset({"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do", "BI", "Tj", "TJ", "'", '"'})
 _PATH = frozenset({"m", "l", "c", "v", "y", "h", "re"})
 _CJK = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 _NO_SPACE_AFTER = frozenset("-\u2010\u2011/")
-_BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>")
 # Code points a ToUnicode entry must never map to (Matterhorn 10-001) besides "nothing".
-BAD_UNICODE = frozenset({0x0000, 0xFEFF, 0xFFFE})
 # A glyph whose character cannot be derived (a glyph of a cluster whose text went to another glyph) maps to
 # this, so no entry is empty; /ActualText carries the real text of its span.
 _FALLBACK = "\u200b"
@@ -56,6 +54,15 @@ class Run:
     own_lang: bool  # the element holding the text carries the lang attribute itself
     margin: str | None  # "Header" / "Footer" / "Pagination" for page-margin boxes, else None
     scope: str | None  # "Column" / "Row" when the text is inside a <th>
+
+
+@dataclass
+class _OpenSpan:
+    """A marked-content span being read: where its BDC sits in the output and whether text matched it."""
+
+    index: int
+    mcid: int
+    done: bool = False
 
 
 @dataclass
@@ -254,7 +261,7 @@ class PdfUaFixer:
         out: list[Any] = []
         depth = 0
         pending: list[Any] = []  # path construction outside marked content, waiting for its painting op
-        current: dict[str, Any] | None = None  # the open MCID span: its BDC instruction and whether matched
+        current: _OpenSpan | None = None  # the open MCID span
         i = 0
         while i < len(instrs):
             instr, op = instrs[i], names[i]
@@ -265,14 +272,14 @@ class PdfUaFixer:
                     operands = instr.operands
                     props = operands[1] if len(operands) == 2 else None
                     if isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
-                        current = {"index": len(out) - 1, "mcid": int(props.MCID), "done": False}
+                        current = _OpenSpan(index=len(out) - 1, mcid=int(props.MCID))
                         stats.spans += 1
                 i += 1
                 continue
             if op == "EMC":
                 depth = max(0, depth - 1)
                 if depth == 0:
-                    if current is not None and not current["done"]:
+                    if current is not None and not current.done:
                         stats.unmatched += 1
                     current = None
                 out.append(instr)
@@ -282,8 +289,8 @@ class PdfUaFixer:
                 font = font_res.get(str(instr.operands[0])) if font_res else None
                 if isinstance(font, pikepdf.Dictionary) and font.get("/Subtype") == "/Type0":
                     fonts[font.objgen] = font
-            if op == "Tm" and current is not None and not current["done"]:
-                current["done"] = True
+            if op == "Tm" and current is not None and not current.done:
+                current.done = True
                 self._span(pdf, out, current, instr.operands, matcher, numbers, doc_lang, stats, elem_text)
             if depth == 0:
                 # Content outside any marked sequence: paths and their painting, XObjects, text objects.
@@ -296,14 +303,14 @@ class PdfUaFixer:
                     while end < len(instrs) and names[end] != "ET":
                         end += 1
                     block = instrs[i : end + 1]
-                    if any(name in _PAINT for name in names[i : end + 1]):
+                    if any(name in PAINT for name in names[i : end + 1]):
                         out.extend(_artifact(block))
                         stats.artifacts += 1
                     else:
                         out.extend(block)
                     i = end + 1
                     continue
-                if op in _PAINT or (op == "n" and pending):
+                if op in PAINT or (op == "n" and pending):
                     group = [*pending, instr]
                     pending = []
                     if op == "n":  # a clipping path paints nothing
@@ -325,7 +332,7 @@ class PdfUaFixer:
         self,
         pdf: pikepdf.Pdf,
         out: list[Any],
-        current: dict[str, Any],
+        current: _OpenSpan,
         tm: Any,
         matcher: _Matcher,
         numbers: Any,
@@ -338,14 +345,14 @@ class PdfUaFixer:
             stats.unmatched += 1
             return
         run, text = matcher.runs[found], matcher.texts[found]
-        mcid = current["mcid"]
-        bdc = out[current["index"]]
+        mcid = current.mcid
+        bdc = out[current.index]
         if run.margin is not None:
             # Page numbers and running headers: pagination artifacts, out of the structure tree.
             props = pikepdf.Dictionary(Type=pikepdf.Name.Pagination, Subtype=pikepdf.Name(f"/{run.margin}"))
             if run.margin == "Pagination":
                 del props["/Subtype"]
-            out[current["index"]] = pikepdf.ContentStreamInstruction(
+            out[current.index] = pikepdf.ContentStreamInstruction(
                 [pikepdf.Name.Artifact, props], pikepdf.Operator("BDC")
             )
             if numbers is not None and mcid < len(numbers):
@@ -373,7 +380,7 @@ class PdfUaFixer:
             _set_scope(elem, run.scope, stats)
         if run.lang and not _same_lang(run.lang, doc_lang):
             props.Lang = pikepdf.String(run.lang)
-        out[current["index"]] = pikepdf.ContentStreamInstruction([bdc.operands[0], props], bdc.operator)
+        out[current.index] = pikepdf.ContentStreamInstruction([bdc.operands[0], props], bdc.operator)
         stats.actual_text += 1
 
     @staticmethod
@@ -383,7 +390,7 @@ class PdfUaFixer:
         if root is None:
             return
         wanted: dict[tuple[int, int], str] = {}
-        for elem in _struct_elems(root):
+        for elem in struct_elements(root):
             if elem.get("/S") == "/TH":
                 wanted.setdefault(elem.objgen, "Column")
                 if "/ID" in elem and _is_row_header(elem):
@@ -396,14 +403,14 @@ class PdfUaFixer:
         root = pdf.Root.get("/StructTreeRoot")
         if root is None:
             return
-        for elem in _struct_elems(root):
+        for elem in struct_elements(root):
             if elem.get("/S") != "/Link":
                 continue
             whole = elem
             while isinstance(whole.get("/P"), pikepdf.Dictionary) and whole.P.get("/S") == "/Link":
                 whole = whole.P  # a ::after page number is its own Link inside the entry's Link
             text = " ".join("".join(_texts_below(whole, elem_text)).split())
-            for kid in _kids(elem):
+            for kid in kids(elem):
                 if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
                     annot = kid.get("/Obj")
                     if isinstance(annot, pikepdf.Dictionary) and (text or "/Contents" not in annot):
@@ -416,7 +423,7 @@ class PdfUaFixer:
         stream = font.get("/ToUnicode")
         if not isinstance(stream, pikepdf.Stream):
             return
-        entries = {int(g, 16): _utf16(u) for g, u in _BFCHAR.findall(stream.read_bytes())}
+        entries = {int(g, 16): _utf16(u) for g, u in BFCHAR.findall(stream.read_bytes())}
         if all(len(v) == 1 and ord(v) not in BAD_UNICODE for v in entries.values()):
             return  # one character per glyph: nothing to repair (Latin, Cyrillic, CJK)
         nominal = _nominal_chars(font)
@@ -519,19 +526,8 @@ def _needs_repair(font: Any) -> bool:
     stream = font.get("/ToUnicode")
     if not isinstance(stream, pikepdf.Stream):
         return False
-    entries = _BFCHAR.findall(stream.read_bytes())
+    entries = BFCHAR.findall(stream.read_bytes())
     return not all(len(u) == 4 and int(u, 16) not in BAD_UNICODE for _g, u in entries)
-
-
-def _codes(operands: Any) -> list[int]:
-    """Two-byte glyph codes of a Tj/TJ operand (Identity-H)."""
-    out: list[int] = []
-    items = operands[0] if operands and isinstance(operands[0], pikepdf.Array) else operands
-    for item in items:
-        if isinstance(item, pikepdf.String):
-            raw = bytes(item)
-            out.extend(int.from_bytes(raw[j : j + 2], "big") for j in range(0, len(raw) - 1, 2))
-    return out
 
 
 def _utf16(hexdigits: bytes) -> str:
@@ -582,33 +578,9 @@ def _nominal_chars(font: Any) -> dict[int, str]:
     return out
 
 
-def _kids(elem: Any) -> list[Any]:
-    kids = elem.get("/K")
-    if kids is None:
-        return []
-    if isinstance(kids, pikepdf.Array):
-        return list(kids)
-    return [kids]
-
-
-def _struct_elems(root: Any) -> Iterator[Any]:
-    stack = list(reversed(_kids(root)))
-    seen: set[tuple[int, int]] = set()
-    while stack:
-        node = stack.pop()
-        if not isinstance(node, pikepdf.Dictionary) or node.get("/Type") in ("/OBJR", "/MCR"):
-            continue
-        if node.is_indirect:
-            if node.objgen in seen:
-                continue
-            seen.add(node.objgen)
-        yield node
-        stack.extend(reversed(_kids(node)))
-
-
 def _texts_below(elem: Any, elem_text: dict[tuple[int, int], list[str]]) -> Iterator[str]:
     yield from elem_text.get(elem.objgen, [])
-    for kid in _kids(elem):
+    for kid in kids(elem):
         if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
             yield from _texts_below(kid, elem_text)
 
@@ -622,18 +594,12 @@ def _is_row_header(th: Any) -> bool:
     row = th.get("/P")
     if not isinstance(row, pikepdf.Dictionary):
         return False
-    for cell in _kids(row):
+    for cell in kids(row):
         if isinstance(cell, pikepdf.Dictionary) and cell.get("/S") == "/TD":
             headers = _get(cell, "/A").get("/Headers")
             if headers is not None and any(str(h) == ident for h in headers):
                 return True
     return False
-
-
-def _ops(page: Any, operators: str = "") -> Iterator[tuple[Any, str]]:
-    """(operands, operator name) of a page's content stream; typed loosely, pikepdf objects are dynamic."""
-    for instruction in pikepdf.parse_content_stream(page, operators):
-        yield instruction.operands, str(instruction.operator)
 
 
 def _instr(operands: Any, operator: str) -> Any:

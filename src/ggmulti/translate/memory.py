@@ -20,15 +20,11 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 from translate.storage import xliff
 
-from ..errors import GgmultiError
+from ..errors import MemoryFileError
 from ..store import atomic_write
 
 NOTE_FROM = "ggmulti"
 MAX_MEMORY_BYTES = 50 * 1024 * 1024
-
-
-class MemoryError_(GgmultiError):
-    """A memory or XLIFF file is unreadable or invalid."""
 
 
 def normalise(text: str) -> str:
@@ -58,15 +54,15 @@ class MemoryMatch:
 def safe_xml_bytes(data: bytes, where: str) -> None:
     """Refuse DOCTYPEs and entities before any XLIFF library sees the bytes (XXE, entity expansion)."""
     if len(data) > MAX_MEMORY_BYTES:
-        raise MemoryError_(f"{where}: over {MAX_MEMORY_BYTES:,} bytes")
+        raise MemoryFileError(f"{where}: over {MAX_MEMORY_BYTES:,} bytes")
     try:
         safe_fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        raise MemoryError_(
+        raise MemoryFileError(
             f"{where}: refused XML with a DOCTYPE or entity declaration ({type(exc).__name__})"
         ) from None
     except ParseError as exc:
-        raise MemoryError_(f"{where}: malformed XML: {exc}") from None
+        raise MemoryFileError(f"{where}: malformed XML: {exc}") from None
 
 
 def _parse_notes(notes: str) -> dict[str, str]:
@@ -162,7 +158,7 @@ class TranslationMemory:
         store: Any = xliff.xlifffile.parsestring(data)
         lang = (store.gettargetlanguage() or "").lower()
         if lang and lang != target_lang:
-            raise MemoryError_(f"{path}: target-language is '{lang}', expected '{target_lang}'")
+            raise MemoryFileError(f"{path}: target-language is '{lang}', expected '{target_lang}'")
         entries = []
         for unit in store.units:
             if not unit.source or not unit.target:
