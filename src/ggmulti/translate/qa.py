@@ -341,8 +341,11 @@ def _alternation(words: Iterable[str]) -> str:
 class _Scanner:
     """Runs extractors in order over one text; a span taken by one is invisible to the next."""
 
-    def __init__(self, text: str, ignore: Sequence[Span]) -> None:
+    def __init__(
+        self, text: str, ignore: Sequence[Span], compile_: Callable[[str, int], regex.Pattern[str]]
+    ) -> None:
         self.text = text
+        self.compile = compile_
         self.taken = [0] * (len(text) + 1)
         for start, end in ignore:
             self.take(start, end)
@@ -358,7 +361,7 @@ class _Scanner:
     def scan(
         self, pattern: str, emit: Callable[[regex.Match[str]], list[Value] | None], flags: int = 0
     ) -> None:
-        for m in regex.finditer(pattern, self.text, flags):
+        for m in self.compile(pattern, flags).finditer(self.text):
             if m.end() == m.start() or not self.free(m.start(), m.end()):
                 continue
             found = emit(m)
@@ -395,6 +398,21 @@ class Extractor:
             self.decimal = "."
         self.months = _month_names(self.lang)
         self.month_alt = _alternation(self.months)
+        self.long_month_alt = _alternation(n for n in self.months if len(n) >= 4 and n != "May")
+        self.mag_spaced = _alternation(MAGNITUDES_SPACED)
+        self.mag_unspaced = _alternation(MAGNITUDES_UNSPACED)
+        self.en_word_alt = _alternation((*EN_WORDS, *EN_SCALES))
+        self.en_scale_alt = _alternation(EN_SCALES)
+        self.en_decade_alt = _alternation(EN_DECADES)
+        self.small_alt = _alternation(SMALL_WORDS.get(self.lang, {}))
+        self._compiled: dict[tuple[str, int], regex.Pattern[str]] = {}
+
+    def _re(self, pattern: str, flags: int = 0) -> regex.Pattern[str]:
+        """Patterns compiled once per extractor (the extractor lives as long as its build)."""
+        key = (pattern, flags)
+        if key not in self._compiled:
+            self._compiled[key] = regex.compile(pattern, flags)
+        return self._compiled[key]
 
     def extract(self, text: str, ignore: Sequence[Span] = ()) -> tuple[Value, ...]:
         if len(text) > MAX_SEGMENT_CHARS:
@@ -402,7 +420,7 @@ class Extractor:
                 f"segment of {len(text):,} characters is over the QA limit of {MAX_SEGMENT_CHARS:,}: "
                 f"{text[:60]!r}..."
             )
-        s = _Scanner(text, ignore)
+        s = _Scanner(text, ignore, self._re)
         for style in (PRIMARY, ALTERNATIVE):  # pinning tokens are not quantities
             s.scan(style.pattern().pattern, lambda m: [], regex.IGNORECASE)
         self._links(s)
@@ -553,7 +571,7 @@ class Extractor:
         if lang in UNSPACED:  # a bare month name could be part of another word (ມີນາ in ມີນາຍພາສາ)
             s.scan(rf"{MONTH_PREFIX}{names}{year_tail}", month_only, flags)
         else:
-            long_names = _alternation(n for n in self.months if len(n) >= 4 and n != "May")
+            long_names = self.long_month_alt
             s.scan(
                 rf"(?<![\p{{L}}\p{{M}}])(?P<m>{long_names})(?![\p{{L}}\p{{M}}])(?:,?\s+(?P<y>\d{{4}}))?",
                 month_only,
@@ -607,13 +625,13 @@ class Extractor:
         kind = "number"
         if start >= 3 and text[start - 3 : start] == "百分之":
             kind, start = "percent", start - 3
-        tail = regex.match(PERCENT_AFTER, text[end:], regex.IGNORECASE)
+        tail = self._re(PERCENT_AFTER, regex.IGNORECASE).match(text[end:])
         if tail:
             kind, end = "percent", end + tail.end()
         surface_start, surface_end = start, end
         if kind == "number":
-            after = regex.match(CURRENCY_AFTER, text[end:], regex.IGNORECASE)
-            before = regex.search(CURRENCY_BEFORE, text[max(0, start - 6) : start])
+            after = self._re(CURRENCY_AFTER, regex.IGNORECASE).match(text[end:])
+            before = self._re(CURRENCY_BEFORE).search(text[max(0, start - 6) : start])
             surface_end += after.end() if after else 0
             surface_start -= len(before.group(0)) if before else 0
         if self.lang in ("th", "lo") and value == value.to_integral() and 2400 <= value <= 2700:
@@ -649,8 +667,7 @@ class Extractor:
         s.scan(pattern, emit)
 
     def _numbers(self, s: _Scanner) -> None:
-        spaced = _alternation(MAGNITUDES_SPACED)
-        unspaced = _alternation(MAGNITUDES_UNSPACED)
+        spaced, unspaced = self.mag_spaced, self.mag_unspaced
         mag = rf"(?:\s?(?P<mag>(?:{spaced})(?![\p{{L}}\p{{M}}])|{unspaced}))"
         pattern = rf"{NUM_BEFORE}(?P<n>{self.number}){NUM_AFTER}(?:{mag})*"
 
@@ -667,8 +684,8 @@ class Extractor:
 
     def _words(self, s: _Scanner) -> None:
         if self.lang == "en":
-            word = _alternation((*EN_WORDS, *EN_SCALES))
-            run = rf"\b(?:a\s+(?=(?:{_alternation(EN_SCALES)})\b))?(?:{word})(?:(?:\s+and\s+|[\s-]+)(?:{word}))*\b"
+            word = self.en_word_alt
+            run = rf"\b(?:a\s+(?=(?:{self.en_scale_alt})\b))?(?:{word})(?:(?:\s+and\s+|[\s-]+)(?:{word}))*\b"
 
             def emit(m: regex.Match[str]) -> list[Value]:
                 words = regex.findall(r"[a-z]+", m.group(0).lower())
@@ -681,10 +698,10 @@ class Extractor:
                 alts = tuple(Decimal(base + k) for k in range(1, 10))
                 return self._emit_number(s, m.start(), m.end(), Decimal(base), True, alts)
 
-            s.scan(rf"\b(?:{_alternation(EN_DECADES)})\b", decade, regex.IGNORECASE)
+            s.scan(rf"\b(?:{self.en_decade_alt})\b", decade, regex.IGNORECASE)
         table = SMALL_WORDS.get(self.lang)
         if table:
-            words = _alternation(table)
+            words = self.small_alt
 
             def small(m: regex.Match[str]) -> list[Value]:
                 return self._emit_number(s, m.start(), m.end(), Decimal(table[m.group(0).lower()]), True)
