@@ -91,6 +91,21 @@ def test_numbers_are_read_as_values(text: str, lang: str, value: int) -> None:
     assert _numbers(text, lang) == [Decimal(value)]
 
 
+def test_idioms_written_with_numerals_are_not_numbers() -> None:
+    assert (
+        check_segment(
+            "京畿道千万不要忘记一对一洽谈。", "Gyeonggi must never forget one-on-one talks.", "zh", "en"
+        )
+        == ()
+    )
+    source = "경기도는 외국인 아동 1인당 월 15만 원을 지원한다."
+    assert check_segment(source, "Gyeonggi supports KRW 150,000 a month per foreign child.", "ko", "en") == ()
+    wrong = check_segment(source, "Gyeonggi supports KRW 15,000 a month per foreign child.", "ko", "en")
+    assert [f.message for f in errors(wrong)] == [
+        "source has 150000 (15만 원), target has 15000 (KRW 15,000)"
+    ]
+
+
 def test_chinese_wan_equals_english_thousands() -> None:
     assert check_segment(SOURCE, "每名儿童每月的支援金额将由10万韩元提高至15万韩元。", "en", "zh") == ()
     bad = check_segment(SOURCE, "每名儿童每月的支援金额将由10万韩元提高至1.5万韩元。", "en", "zh")

@@ -259,10 +259,9 @@ def _number_pattern(lang: str) -> str:
 def _cjk_value(run: str) -> tuple[Decimal, bool] | None:
     """Value of a run like 15万, 4900万, 1.5亿, 二十六, 一千五百, 1억 5천만; None when not a number."""
     tokens = regex.findall(r"\d+(?:[.,]\d+)*|\S", run)
-    while tokens and (tokens[0] in HAN_BIG or tokens[0] in KO_SMALL or tokens[0] in KO_BIG):
+    leading = {*HAN_BIG, *KO_SMALL, *KO_BIG, *HAN_SMALL} - {"十", "拾"}
+    while tokens and tokens[0] in leading:
         tokens.pop(0)  # 万一, 千万 (idioms) and Korean units need a number before them
-    if tokens and tokens[0] in HAN_SMALL and tokens[0] not in ("十", "拾"):
-        tokens.pop(0)
     if not tokens:
         return None
     spelled = not any(t[0].isdecimal() and t not in HAN_DIGITS for t in tokens)
@@ -634,6 +633,8 @@ class Extractor:
             before = self._re(CURRENCY_BEFORE).search(text[max(0, start - 6) : start])
             surface_end += after.end() if after else 0
             surface_start -= len(before.group(0)) if before else 0
+        if value == 1 and self._re(r"\s?(?:인당|명당)").match(text[end:]):
+            spelled = True  # 1인당 is "per person", rarely written with a number in a translation
         if self.lang in ("th", "lo") and value == value.to_integral() and 2400 <= value <= 2700:
             alts = (*alts, value - 543)  # Buddhist Era year
         s.take(start, end)
@@ -825,7 +826,7 @@ def _value_findings(src: list[Value], tgt: list[Value]) -> list[QaFinding]:
         added = [a for a in extra if _CHECK_BY_KIND[a.kind] == check and not a.spelled]
         required = [a for a in gone if not a.spelled]
         if required or added:
-            left = ", ".join(_show(a) for a in gone) if gone else ""
+            left = ", ".join(_show(a) for a in (required or gone))  # words only when nothing else is left
             right = ", ".join(_show(a) for a in added) if added else ""
             if left and right:
                 message = f"source has {left}, target has {right}"
