@@ -9,7 +9,8 @@ DEB_PACKAGES=(
   espeak-ng            # text-to-speech voices (pyttsx3 driver "espeak")
   fonts-noto-core      # Lao, Khmer, Myanmar, Thai, Devanagari, Bengali, Sinhala, Cyrillic, Latin
   fonts-noto-cjk       # Chinese, Japanese, Korean
-  fontconfig           # fc-list / fc-match, used by WeasyPrint and `ggmulti doctor`
+  fontconfig           # fc-list / fc-match, used by WeasyPrint, `ggmulti doctor` and podcast covers
+  libfribidi0          # Pillow's bundled libraqm loads it: shaped Lao/Khmer/Burmese/Devanagari on covers
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b
   libharfbuzz-subset0  # fast font subsetting in WeasyPrint (fontTools fallback is ~40x slower)
   poppler-utils        # pdftotext / pdffonts for PDF round-trip checks
