@@ -1,5 +1,5 @@
 # A newcomer's commands: `make demo` and `make test` (both run set-up first; set-up is idempotent).
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint bench golden clean
 VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= output
@@ -19,6 +19,10 @@ lint: setup
 
 test: setup lint
 	$(BIN)/python -m pytest -q
+
+# After a deliberate change to the output: rewrite tests/golden/ and docs/manifest.schema.json, then review the diff.
+golden: setup
+	GGMULTI_REFRESH_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
 
 bench: setup
 	$(BIN)/python -m bench

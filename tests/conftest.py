@@ -70,3 +70,29 @@ def demo_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
         argv = ["--config", str(ROOT / "ggmulti.toml"), "publish", str(ROOT / "examples" / "releases")]
         assert main([*argv, "--out", str(out), "-q"]) == 0
     return out
+
+
+@pytest.fixture(autouse=True)
+def _manifests_follow_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every manifest any test makes ggmulti write is checked against the documented schema first."""
+    import json
+
+    import jsonschema
+
+    from ggmulti import manifest
+
+    validator = jsonschema.Draft202012Validator(
+        json.loads((ROOT / "docs" / "manifest.schema.json").read_text(encoding="utf-8"))
+    )
+    original = manifest.dumps
+
+    def checked(value: manifest.Catalogue | dict[str, object]) -> bytes:
+        data = original(value)
+        if isinstance(value, manifest.Catalogue):
+            errors = sorted(validator.iter_errors(json.loads(data)), key=lambda e: list(e.path))
+            assert not errors, (
+                f"manifest breaks docs/manifest.schema.json: {errors[0].message} at {list(errors[0].path)}"
+            )
+        return data
+
+    monkeypatch.setattr(manifest, "dumps", checked)

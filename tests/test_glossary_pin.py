@@ -9,7 +9,8 @@ import regex
 from ggmulti.glossary.model import Glossary, Term
 from ggmulti.glossary.pin import Pinner
 from ggmulti.model import Layer, Origin, Release
-from ggmulti.translate.stage import Resources, TranslationStage, Unavailable
+from ggmulti.translate.api import Resources, Unavailable
+from ggmulti.translate.stage import TranslationStage
 
 GLOSSARY = Glossary(
     (

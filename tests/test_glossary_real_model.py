@@ -14,8 +14,8 @@ from ggmulti.glossary.model import Glossary
 from ggmulti.glossary.pin import Pinner
 from ggmulti.model import Layer
 from ggmulti.segment import split_sentences
+from ggmulti.translate.api import Translator
 from ggmulti.translate.argos import Engines
-from ggmulti.translate.stage import Translator
 
 ROOT = Path(__file__).resolve().parents[1]
 

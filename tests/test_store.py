@@ -13,7 +13,7 @@ import pytest
 
 from ggmulti import manifest as mf
 from ggmulti.errors import OutputError
-from ggmulti.model import Artifact
+from ggmulti.manifest import Artifact, ArtifactKind
 from ggmulti.store import OutputStore
 
 
@@ -25,9 +25,9 @@ def store(tmp_path: Path) -> OutputStore:
 
 
 def test_write_returns_a_matching_artifact(store: OutputStore) -> None:
-    artifact = store.write("en/a.html", b"<p>hi</p>", "html")
+    artifact = store.write("en/a.html", b"<p>hi</p>", ArtifactKind.HTML)
     assert artifact == Artifact(
-        kind="html", path="en/a.html", sha256=hashlib.sha256(b"<p>hi</p>").hexdigest(), bytes=9
+        kind=ArtifactKind.HTML, path="en/a.html", sha256=hashlib.sha256(b"<p>hi</p>").hexdigest(), bytes=9
     )
     path = store.root / "en" / "a.html"
     assert path.read_bytes() == b"<p>hi</p>"
@@ -37,22 +37,22 @@ def test_write_returns_a_matching_artifact(store: OutputStore) -> None:
 
 
 def test_write_leaves_no_temporary_files(store: OutputStore) -> None:
-    store.write("a.txt", b"one", "x")
-    store.write("b/c.txt", b"two", "x")
+    store.write("a.txt", b"one", ArtifactKind.HTML)
+    store.write("b/c.txt", b"two", ArtifactKind.HTML)
     names = sorted(p.relative_to(store.root).as_posix() for p in store.root.rglob("*"))
     assert names == ["a.txt", "b", "b/c.txt"]
 
 
 def test_write_replaces_an_existing_file(store: OutputStore) -> None:
     (store.root / "a.txt").write_bytes(b"old")
-    store.write("a.txt", b"new", "x")
+    store.write("a.txt", b"new", ArtifactKind.HTML)
     assert (store.root / "a.txt").read_bytes() == b"new"
 
 
 def test_one_path_is_written_once_per_build(store: OutputStore) -> None:
-    store.write("en/a.html", b"1", "html")
+    store.write("en/a.html", b"1", ArtifactKind.HTML)
     with pytest.raises(OutputError, match="written twice"):
-        store.write("en/a.html", b"2", "html")
+        store.write("en/a.html", b"2", ArtifactKind.HTML)
     assert (store.root / "en" / "a.html").read_bytes() == b"1"
 
 
@@ -77,7 +77,7 @@ def test_one_path_is_written_once_per_build(store: OutputStore) -> None:
 def test_paths_that_could_escape_are_refused(store: OutputStore, relpath: str, tmp_path: Path) -> None:
     before = sorted(tmp_path.rglob("*"))
     with pytest.raises(OutputError, match="refused"):
-        store.write(relpath, b"x", "x")
+        store.write(relpath, b"x", ArtifactKind.HTML)
     assert sorted(tmp_path.rglob("*")) == before
 
 
@@ -86,9 +86,9 @@ def test_symlinked_folder_pointing_outside_is_refused(store: OutputStore, tmp_pa
     outside.mkdir()
     (store.root / "en").symlink_to(outside, target_is_directory=True)
     with pytest.raises(OutputError, match="outside the output folder"):
-        store.write("en/a.html", b"x", "html")
+        store.write("en/a.html", b"x", ArtifactKind.HTML)
     with pytest.raises(OutputError, match="outside the output folder"):
-        store.write("en/sub/a.html", b"x", "html")
+        store.write("en/sub/a.html", b"x", ArtifactKind.HTML)
     assert list(outside.iterdir()) == []
 
 
@@ -106,7 +106,7 @@ def test_symlinked_file_is_refused_for_reading_and_writing(store: OutputStore, t
 def test_dangling_symlink_is_refused(store: OutputStore, tmp_path: Path) -> None:
     (store.root / "index.html").symlink_to(tmp_path / "not-there.html")
     with pytest.raises(OutputError):
-        store.write("index.html", b"x", "html")
+        store.write("index.html", b"x", ArtifactKind.HTML)
     assert not (tmp_path / "not-there.html").exists()
 
 
@@ -185,7 +185,7 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(
 
     monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(OSError):
-        store.write("a.txt", b"new", "x")
+        store.write("a.txt", b"new", ArtifactKind.HTML)
     monkeypatch.undo()
     assert (store.root / "a.txt").read_bytes() == b"old"
     assert sorted(p.name for p in store.root.iterdir()) == ["a.txt"]

@@ -8,7 +8,6 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.console import Console
@@ -17,13 +16,14 @@ from . import __version__
 from .config import Config, load_config
 from .doctor import diagnose
 from .errors import GgmultiError
-from .glossary.diff import diff as diff_glossary
-from .glossary.diff import load_base, to_markdown, to_text
+from .formats.api import Progress
 from .glossary.load import check_directory, load_glossary
+from .glossary_diff import diff as diff_glossary
+from .glossary_diff import load_base, to_markdown, to_text
 from .ingest import ingest
 from .merge import merge
 from .model import EditionStatus, Severity
-from .publish import Progress, PublishOptions, build_resources, check_sources, publish
+from .publish import PublishOptions, build_resources, check_sources, publish
 from .review import export as export_review
 from .review import import_xliff
 from .verify import verify
@@ -114,16 +114,16 @@ def publish_cmd(
     log = (lambda _m: None) if quiet else (lambda m: _err(m))
     options = PublishOptions(sources=sources, out=out, languages=langs, strict=strict)
     with _progress_bar(enabled=not quiet and sys.stderr.isatty()) as progress:
-        manifest, report = publish(config, options, log=log, progress=progress)
+        catalogue, report = publish(config, options, log=log, progress=progress)
     for f in report.findings:
         _err(str(f))
     if not quiet:
         by_lang: dict[str, dict[str, int]] = {}
-        for _release, ed in report.editions:
-            counts = by_lang.setdefault(ed.lang, {s.value: 0 for s in EditionStatus})
+        for _rid, lang, ed in report.editions:
+            counts = by_lang.setdefault(lang, {s.value: 0 for s in EditionStatus})
             counts[ed.status.value] += 1
         for lang, counts in by_lang.items():
-            reasons = sorted({e.reason for _r, e in report.editions if e.lang == lang and e.reason})
+            reasons = sorted({e.reason for _r, code, e in report.editions if code == lang and e.reason})
             tail = f"  ({'; '.join(reasons)})" if reasons else ""
             click.echo(
                 f"{lang:>4}: {counts['published']} published, {counts['partial']} partial, "
@@ -135,7 +135,7 @@ def publish_cmd(
             f"{report.engine_segments} segment(s) sent to a translation engine, {report.cached_segments} from cache"
         )
         click.echo("time: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()))
-        click.echo(f"{len(manifest['releases'])} release(s) in {out / 'manifest.json'}")
+        click.echo(f"{len(catalogue.releases)} release(s) in {out / 'manifest.json'}")
 
 
 @cli.command()
@@ -176,8 +176,9 @@ def _progress_bar(enabled: bool) -> Iterator[Progress]:
         yield lambda _stage, _done, _total: None
         return
     from rich.progress import Progress as Bar
+    from rich.progress import TaskID
 
-    tasks: dict[str, Any] = {}
+    tasks: dict[str, TaskID] = {}
     with Bar(console=Console(stderr=True), transient=True) as bar:
 
         def update(stage: str, done: int, total: int) -> None:

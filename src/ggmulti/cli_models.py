@@ -19,6 +19,7 @@ from .config import Config, load_config
 from .glossary.load import load_glossary
 from .glossary.pin import Pinner
 from .segment import split_sentences
+from .translate.api import Translator
 from .translate.argos import DecodeOptions, Engines
 from .translate.cache import TranslationCache
 from .translate.models import (
@@ -33,7 +34,6 @@ from .translate.models import (
     scan_packages,
 )
 from .translate.models import fetch as fetch_models
-from .translate.stage import Translator
 
 # Languages written without spaces between sentences.
 _JOIN_WITHOUT_SPACE = frozenset({"zh", "ja"})

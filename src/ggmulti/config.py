@@ -11,33 +11,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
+from .languages import BUILTIN, Traits
 
 CONFIG_NAME = "ggmulti.toml"
-
-# The province's community languages, plus English (the usual source) and a few scripts the PDF
-# checks cover. A project's ggmulti.toml may override any field or add a language.
-# Fields: English name, native name, BCP 47 tag, ISO 15924 script, Noto font family,
-# espeak-ng voice id (None: espeak-ng has no voice for it), langdetect profile (None: none exists).
-_BUILTIN: dict[str, tuple[str, str, str, str, str, str | None, str | None]] = {
-    "en": ("English", "English", "en", "Latn", "Noto Sans", "en", "en"),
-    "vi": ("Vietnamese", "Tiếng Việt", "vi", "Latn", "Noto Sans", "vi", "vi"),
-    "zh": ("Chinese (Simplified)", "简体中文", "zh-Hans", "Hans", "Noto Sans CJK SC", "cmn", "zh-cn"),
-    "lo": ("Lao", "ພາສາລາວ", "lo", "Laoo", "Noto Sans Lao", None, None),
-    "hi": ("Hindi", "हिन्दी", "hi", "Deva", "Noto Sans Devanagari", "hi", "hi"),
-    "th": ("Thai", "ภาษาไทย", "th", "Thai", "Noto Sans Thai", "th", "th"),
-    "km": ("Khmer", "ភាសាខ្មែរ", "km", "Khmr", "Noto Sans Khmer", None, None),
-    "mn": ("Mongolian", "Монгол хэл", "mn", "Cyrl", "Noto Sans", None, None),
-    "ru": ("Russian", "Русский", "ru", "Cyrl", "Noto Sans", "ru", "ru"),
-    "uz": ("Uzbek", "Oʻzbekcha", "uz", "Latn", "Noto Sans", "uz", None),
-    "ne": ("Nepali", "नेपाली", "ne", "Deva", "Noto Sans Devanagari", "ne", "ne"),
-    "tl": ("Tagalog", "Tagalog", "tl", "Latn", "Noto Sans", None, "tl"),
-    "id": ("Indonesian", "Bahasa Indonesia", "id", "Latn", "Noto Sans", "id", "id"),
-    "my": ("Burmese", "မြန်မာဘာသာ", "my", "Mymr", "Noto Sans Myanmar", "my", None),
-    "ja": ("Japanese", "日本語", "ja", "Jpan", "Noto Sans CJK JP", "ja", "ja"),
-    "ko": ("Korean", "한국어", "ko", "Kore", "Noto Sans CJK KR", "ko", "ko"),
-    "bn": ("Bengali", "বাংলা", "bn", "Beng", "Noto Sans Bengali", "bn", "bn"),
-    "si": ("Sinhala", "සිංහල", "si", "Sinh", "Noto Sans Sinhala", "si", None),
-}
 
 DEFAULT_LANGUAGES = ("vi", "zh", "lo", "hi", "th", "km", "mn", "ru", "uz", "ne", "tl", "id", "my", "ja", "en")
 
@@ -60,6 +36,11 @@ class LanguageConfig(_Strict):
     @property
     def has_voice(self) -> bool:
         return bool(self.voice)
+
+    @property
+    def traits(self) -> Traits:
+        """How text in this language behaves (word spaces, letter case), from its script."""
+        return Traits(self.script)
 
 
 class PublisherConfig(_Strict):
@@ -99,8 +80,15 @@ class PathsConfig(_Strict):
     corpus: tuple[str, ...] = ("examples/releases",)  # what `glossary diff` scans by default
 
 
+class GlossaryConfig(_Strict):
+    # The language of the names' originals, shown beside each name on a page (residents meet them on
+    # signs and forms) and read in that language's voice.
+    original: str = "ko"
+
+
 class _RawConfig(_Strict):
     publisher: PublisherConfig = PublisherConfig()
+    glossary: GlossaryConfig = GlossaryConfig()
     build: BuildConfig = BuildConfig()
     paths: PathsConfig = PathsConfig()
     translation: TranslationConfig = TranslationConfig()
@@ -122,13 +110,14 @@ class Config:
     translation: TranslationConfig = field(default_factory=TranslationConfig)
     models_dir: Path | None = None
     cache_path: Path | None = None
+    names_lang: str = "ko"  # [glossary] original
 
     def language(self, code: str) -> LanguageConfig:
         return self.languages[code]
 
 
 def builtin_language(code: str) -> LanguageConfig | None:
-    row = _BUILTIN.get(code)
+    row = BUILTIN.get(code)
     if row is None:
         return None
     name, native, bcp47, script, font, voice, detect = row
@@ -239,4 +228,5 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
         translation=raw.translation,
         models_dir=resolve(raw.translation.models_dir) if raw.translation.models_dir else None,
         cache_path=resolve(raw.translation.cache) if raw.translation.cache else default_cache_path(),
+        names_lang=raw.glossary.original,
     )

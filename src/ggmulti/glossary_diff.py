@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import GlossaryError
-from ..model import Release, TranslatedSegment
-from ..translate.stage import Resources, TranslationStage, Unavailable
-from .load import load_texts
-from .match import Matcher
-from .model import Glossary, Term
+from .errors import GlossaryError
+from .glossary.load import load_texts
+from .glossary.match import Matcher
+from .glossary.model import Glossary, Term
+from .model import Release, TranslatedSegment
+from .translate.api import Resources, Unavailable
+from .translate.stage import TranslationStage
 
 
 @dataclass(frozen=True)

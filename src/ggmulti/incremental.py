@@ -9,19 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 from . import __version__
 from .config import Config
 from .glossary.model import Glossary, Term
+from .manifest import Artifact, Catalogue, EditionEntry, EditionInputs, content_hash
 from .model import TranslatedRelease
 from .store import OutputStore, sha256_bytes
-
-
-def _sha(data: object) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def templates_fingerprint(config: Config) -> str:
@@ -34,70 +29,17 @@ def templates_fingerprint(config: Config) -> str:
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
-class EditionInputs:
-    """What one edition's files were made from, each as a hash (or a short value) that diffs readably."""
-
-    source: str  # the release as ingested
-    segments: str  # the translated text: every segment's text, language and origin
-    glossary: dict[str, str]  # term id -> fingerprint, for the terms this edition contains
-    model: str | None  # sha256 of the translation model, when one was used
-    memory: str | None  # hash of the approved sentences used, with their review flags
-    templates: str
-    language: str  # the language's configuration (font, tag, voice, rate)
-    alternates: tuple[str, ...]  # other languages of the release (links on the page)
-    formats: tuple[str, ...]
-
-    @property
-    def key(self) -> str:
-        return _sha(asdict(self))
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            **asdict(self),
-            "alternates": list(self.alternates),
-            "formats": list(self.formats),
-        }
-
-    def changes_since(self, old: Mapping[str, Any] | None) -> list[str]:
-        """Why this edition must be rebuilt; empty when nothing it was made from has changed."""
-        if not old:
-            return ["new edition"]
-        if old.get("key") == self.key:
-            return []
-        now = self.to_json()
-        reasons = []
-        for field_name in (
-            "source",
-            "segments",
-            "model",
-            "memory",
-            "templates",
-            "language",
-            "alternates",
-            "formats",
-        ):
-            if old.get(field_name) != now[field_name]:
-                reasons.append(f"{field_name} changed")
-        before, after = old.get("glossary") or {}, self.glossary
-        changed = sorted(t for t in set(before) | set(after) if before.get(t) != after.get(t))
-        if changed:
-            reasons.append("glossary terms changed: " + ", ".join(changed))
-        return reasons or ["inputs changed"]
-
-
-def _term_view(term: Term, source_lang: str, lang: str) -> str:
+def _term_view(term: Term, source_lang: str, lang: str, names_lang: str) -> str:
     """The part of a term an edition depends on: how it is found, shown, glossed in Korean and spoken.
 
     A change to the term's form in another language leaves this edition alone.
     """
-    return _sha(
+    return content_hash(
         [
             term.forms.get(source_lang),
             list(term.variants.get(source_lang, ())),
             term.forms.get(lang),
-            term.forms.get("ko"),
+            term.forms.get(names_lang),
             term.spoken.get(lang),
             term.dnt,
         ]
@@ -113,13 +55,13 @@ def edition_inputs(
     formats: Iterable[str],
 ) -> EditionInputs:
     release = tr.release
-    segments = [tr.title, *(s for para in tr.paragraphs for s in para)]
+    segments = tr.segments
     terms = glossary.by_id()
     hit = sorted({c.term_id for s in segments for c in s.terms if c.term_id in terms})
     models = sorted({s.model_sha256 for s in segments if s.model_sha256})
     memory = [(s.segment.key, s.text, s.review) for s in segments if s.origin.value == "memory"]
-    return EditionInputs(
-        source=_sha(
+    return EditionInputs.of(
+        source=content_hash(
             [
                 release.id,
                 release.title,
@@ -129,31 +71,31 @@ def edition_inputs(
                 list(release.paragraphs),
             ]
         ),
-        segments=_sha([[s.segment.key, s.text, s.lang, s.origin.value] for s in segments]),
-        glossary={t: _term_view(terms[t], release.source_lang, tr.lang) for t in hit},
+        segments=content_hash([[s.segment.key, s.text, s.lang, s.origin.value] for s in segments]),
+        glossary={t: _term_view(terms[t], release.source_lang, tr.lang, config.names_lang) for t in hit},
         model=",".join(models) or None,
-        memory=_sha(memory) if memory else None,
+        memory=content_hash(memory) if memory else None,
         templates=templates,
-        language=_sha(config.language(tr.lang).model_dump()),
+        language=content_hash(config.language(tr.lang).model_dump()),
         alternates=tuple(alternates),
         formats=tuple(sorted(formats)),
     )
 
 
-def intact(store: OutputStore, artifacts: Sequence[Mapping[str, Any]]) -> bool:
+def intact(store: OutputStore, artifacts: Iterable[Artifact]) -> bool:
     """Every file the old manifest lists for an edition is still there with the bytes it recorded."""
     for artifact in artifacts:
-        data = store.read(str(artifact.get("path", "")))
-        if data is None or sha256_bytes(data) != artifact.get("sha256"):
+        data = store.read(artifact.path)
+        if data is None or sha256_bytes(data) != artifact.sha256:
             return False
     return True
 
 
-def previous_editions(old: Mapping[str, Any] | None) -> dict[tuple[str, str], Mapping[str, Any]]:
-    if not old:
+def previous_editions(old: Catalogue | None) -> dict[tuple[str, str], EditionEntry]:
+    if old is None:
         return {}
-    return {(r["id"], lang): ed for r in old["releases"] for lang, ed in r["editions"].items()}
+    return {(r.id, lang): ed for r, lang, ed in old.editions()}
 
 
 def bundle_key(language: str, edition_keys: Iterable[str]) -> str:
-    return _sha([language, sorted(edition_keys)])
+    return content_hash([language, sorted(edition_keys)])

@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from . import manifest as mf
 from .errors import OutputError
-from .model import Artifact
+from .manifest import ReleaseEntry
 from .store import OutputStore
 from .verify import verify
 
@@ -32,13 +31,13 @@ def merge(shards: Sequence[Path], out: Path) -> MergeResult:
     store = OutputStore(out)
     store.prepare()
     previous = store.read(mf.MANIFEST_NAME)
-    entries: dict[str, dict[str, Any]] = {}
+    entries: dict[str, ReleaseEntry] = {}
     origin: dict[str, str] = {}
     if previous is not None:
-        for entry in mf.loads(previous, str(out / mf.MANIFEST_NAME))["releases"]:
-            entries[entry["id"]] = entry
-            origin[entry["id"]] = str(out)
-    plans: list[tuple[OutputStore, dict[str, Any]]] = []
+        for entry in mf.loads(previous, str(out / mf.MANIFEST_NAME)).releases:
+            entries[entry.id] = entry
+            origin[entry.id] = str(out)
+    plans: list[tuple[OutputStore, ReleaseEntry]] = []
     for shard in shards:
         checked = verify(shard)  # a shard with missing or altered files is not merged
         if checked.problems:
@@ -46,22 +45,23 @@ def merge(shards: Sequence[Path], out: Path) -> MergeResult:
         source = OutputStore(shard)
         data = source.read(mf.MANIFEST_NAME)
         assert data is not None  # verify() has read it
-        for entry in mf.loads(data, str(shard / mf.MANIFEST_NAME))["releases"]:
-            rid = entry["id"]
-            if rid in origin and origin[rid] != str(out) and entries[rid]["editions"] != entry["editions"]:
+        for entry in mf.loads(data, str(shard / mf.MANIFEST_NAME)).releases:
+            rid = entry.id
+            if rid in origin and origin[rid] != str(out) and entries[rid].editions != entry.editions:
                 raise OutputError(f"{shard}: release '{rid}' differs from the one in {origin[rid]}")
             entries[rid], origin[rid] = entry, str(shard)
             plans.append((source, entry))
     files = editions = 0
     for source, entry in plans:
-        for edition in entry["editions"].values():
-            editions += bool(edition.get("artifacts"))
-            for artifact in edition.get("artifacts", []):
-                data = source.read(artifact["path"])
+        for edition in entry.editions.values():
+            editions += bool(edition.artifacts)
+            for artifact in edition.artifacts:
+                data = source.read(artifact.path)
                 if data is None:
-                    raise OutputError(f"{source.root}: {artifact['path']} vanished while merging")
-                store.write(artifact["path"], data, artifact["kind"])
+                    raise OutputError(f"{source.root}: {artifact.path} vanished while merging")
+                store.write(artifact.path, data, artifact.kind)
                 files += 1
-    site: list[Artifact] = []  # rewritten by the next publish; listing stale pages would mislead verify
-    store.write(mf.MANIFEST_NAME, mf.dumps(mf.build_manifest(entries.values(), site, {})), "manifest")
+    # The site's pages are rewritten by the next publish; listing stale ones would mislead verify.
+    catalogue = mf.Catalogue.of(entries.values())
+    store.write(mf.MANIFEST_NAME, mf.dumps(catalogue), mf.ArtifactKind.MANIFEST)
     return MergeResult(releases=len(entries), editions=editions, files=files)

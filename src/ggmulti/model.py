@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -128,14 +128,6 @@ class EditionStatus(StrEnum):
 
 
 @dataclass(frozen=True)
-class Artifact:
-    kind: str  # html | pdf | audio | transcript | ...
-    path: str  # relative to the output folder, POSIX separators
-    sha256: str
-    bytes: int
-
-
-@dataclass(frozen=True)
 class SegmentCounts:
     total: int = 0
     source: int = 0
@@ -164,18 +156,6 @@ class TermCounts:
 
 
 @dataclass(frozen=True)
-class Edition:
-    release_id: str
-    lang: str
-    status: EditionStatus
-    reason: str | None
-    segments: SegmentCounts
-    terms: TermCounts
-    artifacts: tuple[Artifact, ...] = ()
-    notes: tuple[str, ...] = field(default=())
-
-
-@dataclass(frozen=True)
 class TranslatedRelease:
     """A release rendered into one language: what the render stage consumes."""
 
@@ -183,3 +163,12 @@ class TranslatedRelease:
     lang: str
     title: TranslatedSegment
     paragraphs: tuple[tuple[TranslatedSegment, ...], ...]
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.release.id, self.lang)
+
+    @property
+    def segments(self) -> tuple[TranslatedSegment, ...]:
+        """The title, then every sentence in reading order."""
+        return (self.title, *(s for para in self.paragraphs for s in para))

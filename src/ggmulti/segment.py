@@ -8,7 +8,11 @@ except after a known abbreviation or an initial.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+import regex
+
+from .languages import traits
 from .model import TITLE_PARAGRAPH, Release, Segment
 
 # Abbreviations that end with a period but rarely end a sentence in press releases.
@@ -61,7 +65,27 @@ _SPACED_END = re.compile(r"""([.!?।॥][\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?
 # Scripts that end sentences with their own marks and need no following space.
 _UNSPACED_END = re.compile(r"([。！？!?；]|[។៕]|[။]|[᠃])([”’」』）)]*)")
 
-_UNSPACED_LANGS = frozenset({"zh", "ja", "km", "my", "mn-Mong"})
+
+# No space after full-width punctuation, nor between two Han/kana characters (Chinese, Japanese).
+_FULL_STOP = regex.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f]$")
+_CLOSE_UP = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff00-\uffef]")
+
+
+def separator(before: str, after: str) -> str:
+    """What goes between two sentences of a paragraph as written: a space, or nothing in Chinese text."""
+    if not before or not after:
+        return ""
+    if _FULL_STOP.search(before) or (_CLOSE_UP.match(before[-1]) and _CLOSE_UP.match(after[0])):
+        return ""
+    return " "
+
+
+def join_sentences(texts: Sequence[str]) -> str:
+    """Sentences of one paragraph as written (the inverse of split_sentences, whatever the language)."""
+    out = ""
+    for text in texts:
+        out += separator(out, text) + text
+    return out
 
 
 def _is_abbreviation(before: str) -> bool:
@@ -79,7 +103,7 @@ def split_sentences(text: str, lang: str) -> list[str]:
     text = " ".join(text.split())
     if not text:
         return []
-    if lang in _UNSPACED_LANGS:
+    if not traits(lang).sentence_space:
         parts = [p.strip() for p in _UNSPACED_END.sub(lambda m: m.group(0) + "\n", text).split("\n")]
         return [p for p in parts if p]
     sentences: list[str] = []

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from .errors import OutputError
-from .model import Artifact
+from .manifest import Artifact, ArtifactKind
 
 _SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
 
@@ -76,7 +76,7 @@ class OutputStore:
             raise OutputError(f"{self.root}: refused to write {relpath!r}: it is a symbolic link")
         return target
 
-    def write(self, relpath: str, data: bytes, kind: str) -> Artifact:
+    def write(self, relpath: str, data: bytes, kind: ArtifactKind) -> Artifact:
         if relpath in self._written:
             raise OutputError(f"{self.root}: {relpath} would be written twice in one build")
         target = self.resolve(relpath)

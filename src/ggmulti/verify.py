@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from . import manifest as mf
 from .errors import OutputError
@@ -20,21 +19,16 @@ class VerifyResult:
     unlisted: list[str] = field(default_factory=list)
 
 
-def _artifacts(manifest: dict[str, Any]) -> list[dict[str, Any]]:
-    found = [a for r in manifest["releases"] for e in r["editions"].values() for a in e.get("artifacts", [])]
-    return found + list(manifest.get("site", []))
-
-
 def verify(out: Path) -> VerifyResult:
     store = OutputStore(out)
     data = store.read(mf.MANIFEST_NAME)
     if data is None:
         raise OutputError(f"{out}: no {mf.MANIFEST_NAME}; nothing was published here")
-    manifest = mf.loads(data, str(out / mf.MANIFEST_NAME))
+    catalogue = mf.loads(data, str(out / mf.MANIFEST_NAME))
     result = VerifyResult()
-    listed = {mf.MANIFEST_NAME, "report.json"}
-    for artifact in _artifacts(manifest):
-        rel = str(artifact.get("path", ""))
+    listed = {mf.MANIFEST_NAME, mf.REPORT_NAME}
+    for artifact in catalogue.artifacts():
+        rel = artifact.path
         listed.add(rel)
         try:
             content = store.read(rel)
@@ -44,9 +38,7 @@ def verify(out: Path) -> VerifyResult:
         result.checked += 1
         if content is None:
             result.problems.append(f"{rel}: missing")
-        elif len(content) != artifact.get("bytes") or hashlib.sha256(content).hexdigest() != artifact.get(
-            "sha256"
-        ):
+        elif len(content) != artifact.bytes or hashlib.sha256(content).hexdigest() != artifact.sha256:
             result.problems.append(f"{rel}: content differs from the manifest (sha256 or size)")
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
         rel = path.relative_to(out).as_posix()

@@ -21,7 +21,7 @@ from .match import CASED, UNSPACED, Matcher
 from .model import Glossary, Term
 
 if TYPE_CHECKING:
-    from ..translate.stage import Translator
+    from ..translate.api import Translator
 
 N_HYPOTHESES = 4
 

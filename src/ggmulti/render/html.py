@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import regex
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 from markupsafe import Markup, escape
@@ -16,12 +14,10 @@ from ..config import Config, LanguageConfig, builtin_language
 from ..errors import ConfigError
 from ..glossary.model import Glossary
 from ..model import Origin, TranslatedRelease, TranslatedSegment
+from ..segment import separator
 from .linebreak import DICTIONARY_SCRIPTS, WordBreaker
 
 UI_FILE = "ui.yaml"
-# Sentences in these scripts (and after full-width punctuation) follow each other without a space.
-_FULL_STOP = regex.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f]")  # 。、！？：；…
-_CLOSE_UP = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff00-\uffef]")
 FALLBACK_UI_LANG = "en"
 
 
@@ -51,6 +47,48 @@ class BundleEntry:
     pdf: str | None
     audio: str | None = None
     transcript: str | None = None
+
+
+@dataclass(frozen=True)
+class SegmentView:
+    """A sentence as a page shows it: marked with its language when it differs from the page's."""
+
+    text: str
+    lang: str
+    lang_tag: str
+    origin: str
+    sep: str = ""  # what follows it in its paragraph
+
+
+@dataclass(frozen=True)
+class Chrome:
+    lang: LanguageConfig
+    root: str  # from the page to the output folder ("../" or "")
+    ui: dict[str, Markup]
+    site_title: str
+    site_title_html: Markup
+    publisher_html: Markup
+    publisher: str
+
+
+@dataclass(frozen=True)
+class NameNote:
+    """A glossary name as the page shows it, with its original (Korean) form and that form's tag."""
+
+    name: str
+    original: str
+    original_tag: str
+
+
+@dataclass(frozen=True)
+class ReleaseView:
+    title: SegmentView
+    date: str | None
+    source_url: str | None
+    untranslated: bool
+    paragraphs: tuple[tuple[SegmentView, ...], ...]
+    names: tuple[NameNote, ...]
+    anchor: str = ""  # its id in a bundle
 
 
 @dataclass(frozen=True)
@@ -125,36 +163,34 @@ class HtmlRenderer:
         cfg = self.config.languages.get(code)
         return cfg.bcp47 if cfg else code
 
-    def _segment(self, seg: TranslatedSegment) -> dict[str, Any]:
-        return {
-            "text": seg.text,
-            "lang": seg.lang,
-            "lang_tag": self._lang_tag(seg.lang),
-            "origin": seg.origin.value,
-        }
+    def _segment(self, seg: TranslatedSegment, sep: str = "") -> SegmentView:
+        return SegmentView(seg.text, seg.lang, self._lang_tag(seg.lang), seg.origin.value, sep)
 
-    def _common(self, lang: LanguageConfig, root: str) -> dict[str, Any]:
-        return {
-            "lang": lang,
-            "root": root,
-            "ui": self.ui(lang.code),
-            "site_title": self.config.publisher.site_title,
-            # The publisher's names are written in English: marked as such on pages in other languages.
-            "site_title_html": self._english(self.config.publisher.site_title, lang),
-            "publisher_html": self._english(self.config.publisher.name, lang),
-            "publisher": self.config.publisher.name,
-        }
+    def _common(self, lang: LanguageConfig, root: str) -> dict[str, object]:
+        """Template variables every page has: its language, interface strings and the publisher."""
+        return vars(
+            Chrome(
+                lang=lang,
+                root=root,
+                ui=self.ui(lang.code),
+                site_title=self.config.publisher.site_title,
+                # The publisher's names are written in English: marked as such on pages in other languages.
+                site_title_html=self._english(self.config.publisher.site_title, lang),
+                publisher_html=self._english(self.config.publisher.name, lang),
+                publisher=self.config.publisher.name,
+            )
+        )
 
-    def _release_context(self, tr: TranslatedRelease) -> dict[str, Any]:
-        segs = [s for para in tr.paragraphs for s in para]
-        return {
-            "title": self._segment(tr.title),
-            "date": tr.release.date,
-            "source_url": tr.release.source_url,
-            "untranslated": any(s.origin is Origin.UNTRANSLATED for s in [tr.title, *segs]),
-            "paragraphs": [self._paragraph(para) for para in tr.paragraphs],
-            "names": self._names(tr),
-        }
+    def _release_view(self, tr: TranslatedRelease, anchor: str = "") -> ReleaseView:
+        return ReleaseView(
+            title=self._segment(tr.title),
+            date=tr.release.date,
+            source_url=tr.release.source_url,
+            untranslated=any(s.origin is Origin.UNTRANSLATED for s in tr.segments),
+            paragraphs=tuple(self._paragraph(para) for para in tr.paragraphs),
+            names=tuple(self._names(tr)),
+            anchor=anchor,
+        )
 
     @staticmethod
     def _english(text: str, lang: LanguageConfig) -> Markup:
@@ -169,27 +205,29 @@ class HtmlRenderer:
             return text
         return self._breaker.insert(text, cfg.bcp47)
 
-    def _names(self, tr: TranslatedRelease) -> list[dict[str, str]]:
-        """Glossary notes: each approved name the edition uses with its Korean original (marked lang="ko").
+    def _names(self, tr: TranslatedRelease) -> list[NameNote]:
+        """Glossary notes: each approved name the edition uses with its original (Korean by default).
 
-        Residents meet these names on Korean signs and forms; the Korean is read in a Korean voice.
+        Residents meet these names on Korean signs and forms; the original is marked with its language,
+        so it is read in that language's voice.
         """
-        found: dict[str, dict[str, str]] = {}
-        for seg in [tr.title, *(s for para in tr.paragraphs for s in para)]:
+        original_lang = self.config.names_lang
+        found: dict[str, NameNote] = {}
+        for seg in tr.segments:
             for check in seg.terms:
                 term = self._terms.get(check.term_id)
                 if term is None or not check.pinned or check.term_id in found:
                     continue
-                korean = term.forms.get("ko")
+                original = term.forms.get(original_lang)
                 shown = check.expected or term.forms.get(tr.lang)
-                if not korean or not shown or tr.lang == "ko" or shown == korean:
+                if not original or not shown or tr.lang == original_lang or shown == original:
                     continue
-                found[check.term_id] = {"name": shown, "korean": korean, "korean_tag": self._lang_tag("ko")}
+                found[check.term_id] = NameNote(shown, original, self._lang_tag(original_lang))
         return list(found.values())
 
     def bundle_print(self, lang: LanguageConfig, releases: Sequence[TranslatedRelease]) -> str:
         """One print HTML for a language's releases: cover, table of contents (page numbers), each release."""
-        items = [{"anchor": f"r-{tr.release.id}", **self._release_context(tr)} for tr in releases]
+        items = [self._release_view(tr, anchor=f"r-{tr.release.id}") for tr in releases]
         return self._render(
             "bundle.pdf.html.j2",
             **self._common(lang, ""),
@@ -203,19 +241,12 @@ class HtmlRenderer:
             "bundle_index.html.j2", **self._common(lang, ""), entries=entries, css=Markup(self.stylesheet())
         )
 
-    def _paragraph(self, para: Sequence[TranslatedSegment]) -> list[dict[str, Any]]:
+    def _paragraph(self, para: Sequence[TranslatedSegment]) -> tuple[SegmentView, ...]:
         """Segments with the separator that follows each: none between two Chinese or Japanese sentences."""
-        out = []
-        for i, seg in enumerate(para):
-            item = self._segment(seg)
-            following = para[i + 1] if i + 1 < len(para) else None
-            close_up = following is not None and bool(
-                _FULL_STOP.search(seg.text[-1:])
-                or (_CLOSE_UP.search(seg.text[-1:]) and _CLOSE_UP.search(following.text[:1]))
-            )
-            item["sep"] = "" if following is None or close_up else " "
-            out.append(item)
-        return out
+        return tuple(
+            self._segment(seg, separator(seg.text, para[i + 1].text) if i + 1 < len(para) else "")
+            for i, seg in enumerate(para)
+        )
 
     def release_page(
         self,
@@ -229,7 +260,7 @@ class HtmlRenderer:
         return self._render(
             "release.html.j2",
             **self._common(lang, "../"),
-            **self._release_context(tr),
+            **vars(self._release_view(tr)),
             downloads=downloads,
             alternates=alternates,
             audio=audio,
@@ -241,7 +272,7 @@ class HtmlRenderer:
         return self._render(
             "release.pdf.html.j2",
             **self._common(lang, ""),
-            **self._release_context(tr),
+            **vars(self._release_view(tr)),
             css=Markup(self.stylesheet("print.css.j2")),
         )
 
@@ -261,13 +292,14 @@ class HtmlRenderer:
         )
 
     def stylesheet(self, name: str = "style.css.j2") -> str:
-        """Fonts by :lang() for every configured language, and Korean always (the glossary notes show it)."""
+        """Fonts by :lang() for every configured language, and the names' original language always."""
         langs = dict(self.config.languages)
-        if "ko" not in langs and (korean := builtin_language("ko")) is not None:
-            langs["ko"] = korean
+        original = self.config.names_lang
+        if original not in langs and (names := builtin_language(original)) is not None:
+            langs[original] = names
         return self._render(name, languages=sorted(langs.values(), key=lambda cfg: cfg.code))
 
-    def _render(self, name: str, **context: Any) -> str:
+    def _render(self, name: str, **context: object) -> str:
         try:
             return self.env.get_template(name).render(**context)
         except TemplateError as exc:

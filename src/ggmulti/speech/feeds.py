@@ -6,20 +6,19 @@ time anywhere: dates are the releases' own (midnight in Korea), so the same mani
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
-from typing import Any
 
 from lxml import etree
 
+from ..manifest import Artifact, ArtifactKind, Catalogue
 from .encode import MP3_TYPE, VTT_TYPE
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 KST = timezone(timedelta(hours=9), "KST")
-FEED_NAME = "feed.xml"
 
 
 @dataclass(frozen=True)
@@ -90,37 +89,32 @@ def podcast_feed(channel: Channel, episodes: Iterable[Episode]) -> bytes:
     return bytes(etree.tostring(rss, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
-def language_feed(
-    lang: str,
-    channel: Channel,
-    releases: Iterable[Mapping[str, Any]],
-    base: str,
-) -> bytes | None:
-    """The feed of one language from manifest release entries (newest first), or None with no audio.
+def language_feed(lang: str, channel: Channel, catalogue: Catalogue, base: str) -> bytes | None:
+    """The feed of one language over the catalogue (newest first), or None when nothing has audio.
 
     ``base`` is the URL of the language's folder ending in "/" (empty: links relative to the feed).
     """
 
-    def name(artifact: Mapping[str, Any]) -> str:
-        return str(artifact["path"]).rsplit("/", 1)[-1]
+    def name(artifact: Artifact) -> str:
+        return artifact.path.rsplit("/", 1)[-1]
 
     episodes = []
-    for r in releases:
-        ed = r["editions"].get(lang)
-        if not ed:
+    for r in catalogue.releases:
+        ed = r.editions.get(lang)
+        if ed is None:
             continue
-        by_kind = {a["kind"]: a for a in ed.get("artifacts", [])}
-        audio, vtt, page = by_kind.get("audio"), by_kind.get("transcript"), by_kind.get("html")
+        audio, vtt = ed.artifact(ArtifactKind.AUDIO), ed.artifact(ArtifactKind.TRANSCRIPT)
+        page = ed.artifact(ArtifactKind.HTML)
         if audio is None or vtt is None:
             continue
         episodes.append(
             Episode(
-                title=ed.get("title") or r["title"],
-                link=base + (name(page) if page else name(audio)),
-                guid=f"ggmulti:{r['id']}:{lang}",
-                date=r.get("date"),
+                title=ed.title or r.title,
+                link=base + name(page or audio),
+                guid=f"ggmulti:{r.id}:{lang}",
+                date=r.date,
                 audio_url=base + name(audio),
-                audio_bytes=int(audio["bytes"]),
+                audio_bytes=audio.bytes,
                 transcript_url=base + name(vtt),
                 transcript_lang=channel.language,
             )

@@ -19,8 +19,8 @@ from ..errors import EngineUnavailable
 from .models import InstalledModel, find_model, installed_models, packages_dir, read_package
 
 if TYPE_CHECKING:
+    from .api import Translator
     from .cache import TranslationCache
-    from .stage import Translator
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .stage import Translator
+    from .api import Translator
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (

@@ -6,11 +6,8 @@ between builds. All segments of one language go to the engine together (one batc
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
+from collections.abc import Sequence
 
-from ..glossary.model import Glossary
 from ..glossary.pin import Pinner
 from ..model import (
     Layer,
@@ -23,65 +20,12 @@ from ..model import (
     TranslatedSegment,
 )
 from ..segment import segment_release, title_segment
-from .cache import TranslationCache
-from .memory import MemoryEntry
-
-
-class Translator(Protocol):
-    """A machine translation engine for one language pair (argos, a pivot, a test double, ...)."""
-
-    @property
-    def engine(self) -> str: ...
-
-    @property
-    def model_sha256(self) -> str | None: ...
-
-    def translate(self, texts: Sequence[str]) -> list[str]:
-        """Translate a batch; the result has one string per input, in order."""
-        ...
-
-    def hypotheses(self, texts: Sequence[str], n: int) -> list[list[str]]:
-        """Up to ``n`` alternative translations per input, best first (for term-pinning fallbacks)."""
-        ...
-
-
-class Memory(Protocol):
-    """Approved human translations for one language pair."""
-
-    @property
-    def source_lang(self) -> str: ...
-
-    def get(self, source: str) -> MemoryEntry | None: ...
-
-    def refreshed(self, current: Mapping[str, str | None]) -> Memory:
-        """The memory under the current approved term forms (see TranslationMemory.refreshed)."""
-        ...
-
-
-@dataclass(frozen=True)
-class Unavailable:
-    """Why an edition cannot be produced at all (shown in the manifest, report and doctor)."""
-
-    reason: str
-
-
-@dataclass(frozen=True)
-class Resources:
-    """What the build has for translating, keyed by (source, target) and target language."""
-
-    translators: Mapping[tuple[str, str], Translator] = field(default_factory=dict)
-    memories: Mapping[str, Memory] = field(default_factory=dict)
-    glossary: Glossary = field(default_factory=lambda: Glossary(()))
-    cache: TranslationCache | None = None  # counts what the engines were actually asked (misses)
+from .api import Memory, Resources, Unavailable
 
 
 def term_counts(tr: TranslatedRelease) -> TermCounts:
-    checks = [c for s in _segments(tr) for c in s.terms]
+    checks = [c for s in tr.segments for c in s.terms]
     return TermCounts(expected=len(checks), pinned=sum(c.pinned for c in checks))
-
-
-def _segments(tr: TranslatedRelease) -> list[TranslatedSegment]:
-    return [tr.title, *(s for para in tr.paragraphs for s in para)]
 
 
 class TranslationStage:

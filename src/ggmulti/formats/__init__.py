@@ -1,0 +1,41 @@
+"""Every output format in one table: a new format is one module plus one row here.
+
+Row order is build order. Edition formats run in it (the release page comes last, so it can link what the
+others made); site formats run in it too (the indexes come last, so they can link feeds and bundles).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .api import BuildContext, EditionFormat, SiteFormat
+from .audio import AudioEditions
+from .bundle import Bundles
+from .feeds import PodcastFeeds
+from .html import HtmlEditions
+from .pdf import PdfEditions
+from .site import SiteIndexes
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str  # as written in [build] formats
+    edition: Callable[[BuildContext], EditionFormat] | None  # files per release and language
+    site: Callable[[BuildContext], SiteFormat] | None  # files over the whole catalogue
+
+
+FORMATS: tuple[Format, ...] = (
+    Format("audio", edition=AudioEditions, site=PodcastFeeds),
+    Format("pdf", edition=PdfEditions, site=Bundles),
+    Format("html", edition=HtmlEditions, site=SiteIndexes),
+)
+
+
+def format_names() -> tuple[str, ...]:
+    return tuple(f.name for f in FORMATS)
+
+
+def selected(names: Sequence[str]) -> tuple[Format, ...]:
+    """The formats asked for, in build order; the site's pages (html) are always made."""
+    return tuple(f for f in FORMATS if f.name in names or f.name == "html")

@@ -1,0 +1,106 @@
+"""The protocol every output format implements, and the values that flow through it.
+
+An edition format turns translated editions into bytes (``Output``); a site format turns the whole
+catalogue into pages over it (indexes, feeds, bundles). Formats never write: the build hands their
+outputs to the store, so every file goes through one writer's checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..config import Config
+from ..glossary.model import Glossary
+from ..manifest import Artifact, ArtifactKind, Catalogue
+from ..model import TranslatedRelease
+from ..paths import EditionPaths
+from ..render.html import HtmlRenderer
+from ..store import OutputStore
+
+EditionKey = tuple[str, str]  # (release id, language)
+Progress = Callable[[str, int, int], None]  # (stage, items done now, stage total)
+
+
+@dataclass(frozen=True)
+class Output:
+    """Bytes for one path of the output folder, not yet written."""
+
+    path: str
+    kind: ArtifactKind
+    data: bytes
+
+
+@dataclass(frozen=True)
+class EditionJob:
+    """One edition to make: the translated release and the other languages it is published in."""
+
+    tr: TranslatedRelease
+    alternates: tuple[str, ...]
+
+    @property
+    def paths(self) -> EditionPaths:
+        return EditionPaths(self.tr.release.id, self.tr.lang)
+
+
+@dataclass(frozen=True)
+class EditionResult:
+    outputs: tuple[Output, ...] = ()
+    notes: tuple[str, ...] = ()  # e.g. why there is no audio, for the manifest and report
+
+    def output(self, kind: ArtifactKind) -> Output | None:
+        return next((o for o in self.outputs if o.kind is kind), None)
+
+
+@dataclass(frozen=True)
+class SiteInput:
+    """What site formats are made from: the merged catalogue, and this build's translated editions."""
+
+    catalogue: Catalogue  # every release published so far, this build's included
+    translated: Mapping[EditionKey, TranslatedRelease]  # editions translated in this build
+    edition_keys: Mapping[EditionKey, str]  # their input keys (a bundle is keyed by its editions')
+    previous: Catalogue | None  # the catalogue before this build
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    outputs: tuple[Output, ...] = ()
+    kept: tuple[Artifact, ...] = ()  # files of an earlier build that are still current
+    bundles: Mapping[str, str] = field(default_factory=dict)  # language -> key of what its bundle holds
+
+    def has(self, path: str) -> bool:
+        return any(o.path == path for o in self.outputs) or any(a.path == path for a in self.kept)
+
+
+@dataclass
+class BuildContext:
+    """What every format of one build shares; owned by the build, dropped after it."""
+
+    config: Config
+    glossary: Glossary
+    html: HtmlRenderer
+    store: OutputStore
+    log: Callable[[str], None] = lambda _m: None
+    progress: Progress = lambda _stage, _done, _total: None
+    written: dict[str, bytes] = field(default_factory=dict)  # this build's files, by path
+
+    def read(self, path: str) -> bytes | None:
+        """A published file's bytes: from this build when it wrote the file, else from the folder."""
+        return self.written[path] if path in self.written else self.store.read(path)
+
+
+class EditionFormat(Protocol):
+    """Makes one format's files for a batch of editions (batched: PDFs and speech run in workers)."""
+
+    def generate(
+        self, jobs: Sequence[EditionJob], earlier: Mapping[EditionKey, EditionResult]
+    ) -> dict[EditionKey, EditionResult]:
+        """``earlier``: what the formats before this one in the table made for the same editions."""
+        ...
+
+
+class SiteFormat(Protocol):
+    """Makes pages over the whole catalogue (indexes, feeds, bundles)."""
+
+    def generate(self, site: SiteInput, earlier: Sequence[SiteResult]) -> SiteResult: ...

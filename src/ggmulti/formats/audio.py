@@ -1,0 +1,43 @@
+"""Audio editions: an MP3 with chapters and a WebVTT transcript per edition whose languages have voices.
+
+Everything is synthesized before anything is written: a voice that misbehaves fails the build, not a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ..manifest import ArtifactKind
+from ..speech.espeak import EspeakEngine
+from ..speech.stage import NoAudio, speak_editions
+from .api import BuildContext, EditionJob, EditionKey, EditionResult, Output
+
+
+class AudioEditions:
+    def __init__(self, ctx: BuildContext) -> None:
+        self.ctx = ctx
+
+    def generate(
+        self, jobs: Sequence[EditionJob], earlier: Mapping[EditionKey, EditionResult]
+    ) -> dict[EditionKey, EditionResult]:
+        if not jobs:
+            return {}
+        config = self.ctx.config
+        with EspeakEngine() as engine:
+            spoken = speak_editions(
+                config, self.ctx.glossary, [j.tr for j in jobs], engine, workers=config.build.workers
+            )
+        results: dict[EditionKey, EditionResult] = {}
+        for job in jobs:
+            made = spoken[job.tr.key]
+            if isinstance(made, NoAudio):
+                results[job.tr.key] = EditionResult(notes=(made.reason,))
+                continue
+            paths = job.paths
+            results[job.tr.key] = EditionResult(
+                outputs=(
+                    Output(paths.of(ArtifactKind.AUDIO), ArtifactKind.AUDIO, made.audio.mp3),
+                    Output(paths.of(ArtifactKind.TRANSCRIPT), ArtifactKind.TRANSCRIPT, made.audio.vtt),
+                )
+            )
+        return results

@@ -1,0 +1,52 @@
+"""Release pages: the edition's text, links to the files the other formats made, and its other languages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ..manifest import ArtifactKind
+from ..paths import href
+from ..render.html import Alternate, AudioLink, Link
+from .api import BuildContext, EditionJob, EditionKey, EditionResult, Output
+
+# Downloads a release page offers, by kind: (interface string, media type).
+DOWNLOADS = {ArtifactKind.PDF: ("pdf", "application/pdf")}
+
+
+class HtmlEditions:
+    def __init__(self, ctx: BuildContext) -> None:
+        self.ctx = ctx
+
+    def generate(
+        self, jobs: Sequence[EditionJob], earlier: Mapping[EditionKey, EditionResult]
+    ) -> dict[EditionKey, EditionResult]:
+        html, config = self.ctx.html, self.ctx.config
+        results: dict[EditionKey, EditionResult] = {}
+        for job in jobs:
+            page_path = job.paths.page
+            made = earlier.get(job.tr.key, EditionResult())
+            ui = html.ui(job.tr.lang)
+            downloads = [
+                Link(href=href(page_path, out.path), label=ui[label], type=media)
+                for kind, (label, media) in DOWNLOADS.items()
+                if (out := made.output(kind)) is not None
+            ]
+            audio_out, vtt_out = made.output(ArtifactKind.AUDIO), made.output(ArtifactKind.TRANSCRIPT)
+            audio = (
+                AudioLink(href=href(page_path, audio_out.path), transcript_href=href(page_path, vtt_out.path))
+                if audio_out is not None and vtt_out is not None
+                else None
+            )
+            alternates = [
+                Alternate(
+                    href=href(page_path, job.paths.in_language(other).page),
+                    bcp47=config.language(other).bcp47,
+                    native_name=config.language(other).native_name,
+                )
+                for other in job.alternates
+            ]
+            page = html.release_page(job.tr, downloads=downloads, alternates=alternates, audio=audio)
+            results[job.tr.key] = EditionResult(
+                outputs=(Output(page_path, ArtifactKind.HTML, page.encode("utf-8")),)
+            )
+        return results
