@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 from lxml import etree
@@ -277,6 +278,28 @@ def test_each_overlay_has_a_par_per_sentence_at_the_synthesis_times(built: dict[
             assert archive.read(f"EPUB/audio/c{n}.mp3") == spoken.audio.mp3
 
 
+def test_each_clip_starts_where_the_mp3_inside_is_heard_to_start_the_sentence(
+    built: dict[str, Built],
+) -> None:
+    """Decoded as a reading app plays it: quiet just before every clipBegin, speech within 100 ms after."""
+    archive = _zip(built["vi"].data)
+    pcm = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", "-", "-f", "s16le", "-ac", "1", "-ar", "22050", "-"],
+        input=archive.read("EPUB/audio/c1.mp3"),
+        capture_output=True,
+        check=True,
+    ).stdout
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    loud = np.flatnonzero(np.abs(samples) > 1500) / 22050  # seconds where the voice is clearly heard
+    smil = _xml(archive, "EPUB/c1.smil")
+    for audio in smil.findall(".//smil:audio", NS):
+        begin = _clock(audio.get("clipBegin", ""))
+        before = loud[(loud > begin - 0.25) & (loud < begin - 0.02)]
+        assert before.size == 0, (begin, before[:3])
+        onset = loud[loud >= begin - 0.02]
+        assert onset.size and onset[0] - begin < 0.1, (begin, onset[:1])
+
+
 def test_package_metadata_and_overlay_durations(built: dict[str, Built]) -> None:
     for b in built.values():
         archive = _zip(b.data)
@@ -384,5 +407,7 @@ def test_values_that_cannot_be_packaged_are_refused_by_name() -> None:
     for chapter, message in cases:
         with pytest.raises(ValueError, match=message):
             epub_edition(EpubBook(**{**base.__dict__, "chapters": (chapter,)}))
+    with pytest.raises(ValueError, match="empty accessibility summary"):  # Ace's violation otherwise
+        epub_edition(EpubBook(**{**base.__dict__, "accessibility_summary": " "}))
     with pytest.raises(ValueError, match="urn:ggmulti:r:en: modified"):
         epub_edition(EpubBook(**{**base.__dict__, "modified": "2025-10-02"}))

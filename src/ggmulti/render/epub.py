@@ -183,6 +183,8 @@ def _check(book: EpubBook) -> None:
         raise ValueError(f"{where}: no chapters")
     if not _MODIFIED.match(book.modified):
         raise ValueError(f"{where}: modified {book.modified!r} is not CCYY-MM-DDThh:mm:ssZ")
+    if not book.accessibility_summary.strip():
+        raise ValueError(f"{where}: empty accessibility summary")
     if book.direction not in ("ltr", "rtl"):
         raise ValueError(f"{where}: direction {book.direction!r} is neither ltr nor rtl")
     seen: set[str] = set()
