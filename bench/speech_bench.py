@@ -1,7 +1,8 @@
 """Speech: real-time factor of synthesis + encoding (target < 0.02) against espeak-ng alone, and sizes.
 
-Per language, the paragraphs of the sample releases that have approved translations (English: the
-sources) are spoken in one worker session, as publish does; encoding is timed on the same speech.
+Per language, the sentences of the sample releases that have approved translations (English: the
+sources) are spoken one request each in one worker session, as publish does (so each sentence's
+timing is exact); encoding is timed on the same speech.
 Worker start-up (~0.1 s per edition) is reported separately.
 """
 
@@ -14,10 +15,9 @@ from ggmulti.config import load_config
 from ggmulti.glossary.load import load_glossary
 from ggmulti.model import TranslatedRelease
 from ggmulti.publish import build_resources, check_sources
-from ggmulti.speech.encode import Tags, encode_edition
+from ggmulti.speech.encode import SpokenParagraph, SpokenSentence, Tags, encode_edition
 from ggmulti.speech.espeak import EspeakEngine
 from ggmulti.speech.stage import join_sentences
-from ggmulti.speech.voice import Speech
 from ggmulti.translate.stage import TranslationStage
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,18 +25,19 @@ LANGS = ("en", "vi", "zh", "hi")
 RELEASES = 2  # editions per language
 
 
-def _editions() -> dict[str, list[list[str]]]:
+def _editions() -> dict[str, list[list[list[tuple[str, str]]]]]:
     config = load_config(ROOT / "ggmulti.toml")
     releases, _ = check_sources(config, [ROOT / "examples" / "releases"])
     glossary = load_glossary(config.glossary_dir)
-    texts: dict[str, list[list[str]]] = {}
+    texts: dict[str, list[list[list[tuple[str, str]]]]] = {}  # lang -> editions -> paragraphs -> (key, text)
     with build_resources(config, glossary, {"en"}, LANGS) as resources:
         stage = TranslationStage(resources)
         for lang in LANGS:
             done = [t for t in stage.run(releases, lang).values() if isinstance(t, TranslatedRelease)]
             for tr in done[:RELEASES]:
+                paragraphs = [[tr.title], *tr.paragraphs]
                 texts.setdefault(lang, []).append(
-                    [tr.title.text, *(join_sentences([s.text for s in p]) for p in tr.paragraphs)]
+                    [[(s.segment.key, s.text) for s in p] for p in paragraphs if p]
                 )
     return texts
 
@@ -57,10 +58,16 @@ def run() -> list[dict[str, object]]:
                 with engine.session() as session:
                     voice = session.voice(lang, cfg.voice, cfg.rate)
                     t1 = time.perf_counter()
-                    spoken: list[tuple[str, Speech]] = [(p, voice.speak(p)) for p in paragraphs]
+                    spoken = [
+                        SpokenParagraph(
+                            join_sentences([text for _, text in p]),
+                            tuple(SpokenSentence(key, text, voice.speak(text)) for key, text in p),
+                        )
+                        for p in paragraphs
+                    ]
                     t2 = time.perf_counter()
                 encoded = encode_edition(
-                    spoken, Tags(paragraphs[0], "Gyeonggi Province", "bench", lang, None)
+                    spoken, Tags(spoken[0].text, "Gyeonggi Province", "bench", lang, None)
                 )
                 t3 = time.perf_counter()
                 start += t1 - t0
@@ -74,7 +81,7 @@ def run() -> list[dict[str, object]]:
                     "metric": "audio",
                     "value": audio,
                     "unit": "s",
-                    "note": f"{len(editions)} editions",
+                    "note": f"{len(editions)} editions, {sum(len(p) for e in editions for p in e)} sentences",
                 },
                 {
                     "case": lang,

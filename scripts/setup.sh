@@ -16,7 +16,9 @@ DEB_PACKAGES=(
   poppler-utils        # pdftotext / pdffonts for PDF round-trip checks
   ffmpeg               # ffprobe / ffmpeg decode the MP3s in the audio tests
   libicu-dev pkg-config g++  # PyICU (word boundaries for Lao/Khmer/Burmese/Thai line breaks) builds on these
-  chromium chromium-driver   # headless browser for the site's axe-core accessibility test
+  chromium chromium-driver   # headless browser for the site's axe-core accessibility test (and DAISY Ace)
+  epubcheck            # W3C/DAISY EPUB validator for the EPUB tests (pulls default-jre); run it as
+                       # `java -jar /usr/share/java/epubcheck.jar`: its /usr/bin wrapper needs binfmt
 )
 PYTHON=${PYTHON:-python3}
 
@@ -68,9 +70,11 @@ python_env() {
   echo "$want" > "$stamp"
 }
 
-# axe-core (pinned in package.json/package-lock.json) is injected into Chromium by the site tests.
+# Pinned in package.json/package-lock.json: axe-core, injected into Chromium by the site tests, and
+# DAISY Ace (ace-cli), the EPUB accessibility checker, which drives Debian's chromium through puppeteer
+# (PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium at run time) instead of downloading a browser.
 node_packages() {
-  if [ -f node_modules/axe-core/axe.min.js ]; then
+  if [ -f node_modules/axe-core/axe.min.js ] && [ -x node_modules/.bin/ace-cli ]; then
     return 0
   fi
   if ! command -v npm >/dev/null 2>&1; then
@@ -79,8 +83,8 @@ node_packages() {
       && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
     command -v npm >/dev/null 2>&1 || { echo "npm is missing: install Node.js with npm" >&2; exit 1; }
   fi
-  echo "Installing axe-core (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "Installing axe-core and DAISY Ace (npm ci)"
+  PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 }
 
 case "${1:-}" in

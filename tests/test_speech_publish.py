@@ -81,14 +81,23 @@ def test_ffprobe_shows_duration_language_and_a_chapter_per_paragraph(published: 
         assert float(info["format"]["duration"]) > 20
         assert info["format"]["tags"]["language"] == TLAN[lang]
         vtt = (published.out / lang / f"{rid}.vtt").read_text(encoding="utf-8")
-        cues = vtt.strip().split("\n\n")[1:]
-        # The title is read first, then each paragraph: one chapter and one cue each.
-        assert len(info["chapters"]) == len(cues) >= 3
+        cues = [c.split("\n") for c in vtt.strip().split("\n\n")[1:]]
+        # The title is read first, then each paragraph: one chapter each, and one cue per sentence
+        # (identified by its segment key), none longer than 15 s.
         page = (published.out / lang / f"{rid}.html").read_text(encoding="utf-8")
         paragraphs = (
             page.split("<article>")[1].split("</article>")[0].count("<p>")
         )  # the meta line is <p class>
-        assert len(cues) == 1 + paragraphs
+        assert len(info["chapters"]) == 1 + paragraphs >= 3
+        keys = [ident for ident, _timing, _text in cues]
+        assert keys[0] == f"{rid}:title" and len(cues) > len(info["chapters"])
+        assert len({k.split(":")[1] for k in keys}) == len(info["chapters"])
+        for _ident, timing, _text in cues:
+            start, end = (
+                sum(float(x) * m for x, m in zip(t.split(":"), (3600, 60, 1), strict=True))
+                for t in timing.split(" --> ")
+            )
+            assert 0 < end - start <= 15.0
 
 
 def test_lao_has_no_audio_and_says_why(published: Published) -> None:

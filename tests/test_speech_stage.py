@@ -70,6 +70,19 @@ def test_a_partial_edition_reads_untranslated_sentences_with_their_own_voice(eng
     assert isinstance(spoken, SpokenEdition)
     assert [v.split()[2] for v in spoken.voices] == ["gmw/en,", "aav/vi,"]  # "espeak-ng 1.52.0 ID, rate N"
     assert [c.text for c in spoken.audio.chapters] == ["Tiêu đề", "Xin chào. KOICA helps."]
+    # Each sentence is read on its own: its key, written text and place in the MP3 are known exactly.
+    timings = spoken.timings
+    assert [(t.key, t.text) for t in timings] == [
+        ("r1:title", "Tiêu đề"),
+        ("r1:p0:s0", "Xin chào."),
+        ("r1:p0:s1", "KOICA helps."),
+    ]
+    assert timings[1].end == timings[2].start and all(t.start < t.end for t in timings)
+    second = spoken.audio.chapters[1]
+    assert (timings[1].start, timings[2].end) == (second.speech_start / 22050, second.speech_end / 22050)
+    cues = spoken.audio.vtt.decode().split("\n\n")[1:]
+    assert [c.split("\n")[0] for c in cues if c] == [t.key for t in timings]
+    assert cues[2].split("\n")[2] == "KOICA helps."  # the cue shows the written form, not "Koika"
     assert out[("r1", "lo")] == NoAudio("no audio: no espeak-ng voice exists for Lao (lo)")
     reason = out[("r2", "vi")]
     assert isinstance(reason, NoAudio) and "Thai (th) is not used" in reason.reason

@@ -1,9 +1,12 @@
-"""Paragraph audio -> one MP3 with ID3 tags and chapters, and a WebVTT transcript with paragraph cues.
+"""Sentence audio -> one MP3 with ID3 tags and paragraph chapters, and a WebVTT transcript with a cue
+per sentence.
 
-Pure functions of their inputs (same speech, same bytes). Paragraphs are joined with 0.5 s of silence,
-so every chapter and cue offset is known exactly from sample counts. LAME (through ``lameenc``) writes
-no LAME/Xing header, so decoders play its 1105 samples of start-up delay (576 encoder + 529 decoder);
-every offset is shifted by that delay to land where a player hears the paragraph (measured in tests).
+Pure functions of their inputs (same speech, same bytes). Each sentence is synthesized on its own (its
+audio ends with the voice's own pause, ~0.35 s for espeak-ng, so sentences are joined as they come), and
+paragraphs are joined with 0.5 s of silence, so every sentence, chapter and cue offset is known exactly
+from sample counts. LAME (through ``lameenc``) writes no LAME/Xing header, so decoders play its 1105
+samples of start-up delay (576 encoder + 529 decoder); every offset is shifted by that delay to land where
+a player hears the sentence (measured in tests).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import lameenc
+import regex
 from mutagen.id3 import (
     CHAP,
     CTOC,
@@ -34,6 +38,7 @@ SAMPLE_RATE = 22050
 BITRATE_KBPS = 40  # mono speech at 22.05 kHz: ~300 KB a minute
 QUALITY = 5  # LAME's algorithm quality (2 best, 7 fastest): 5 halves encode time, no audible loss for espeak
 GAP_SECONDS = 0.5
+MAX_CUE_SECONDS = 15.0  # longest caption cue; a longer sentence is split at clause boundaries
 ENCODER_DELAY = 576 + 529  # samples of silence a decoder plays before the first input sample
 MP3_TYPE = "audio/mpeg"
 VTT_TYPE = "text/vtt"
@@ -78,6 +83,32 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class SpokenSentence:
+    key: str  # the segment key ("r1:p0:s2"): ties the audio to the sentence in every format
+    text: str  # as written (the cue and overlay text), not the spoken forms
+    speech: Speech
+
+
+@dataclass(frozen=True)
+class SpokenParagraph:
+    text: str  # the written paragraph (the chapter's transcript)
+    sentences: tuple[SpokenSentence, ...]
+
+
+@dataclass(frozen=True)
+class SentenceTiming:
+    """Where one sentence is heard in the MP3, in seconds of the decoded stream (encoder delay included).
+
+    ``start``/``end`` are exact sample offsets divided by the sample rate; sentences of a paragraph
+    are contiguous (each ends with its own pause)."""
+
+    key: str
+    text: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
 class Tags:
     title: str
     artist: str  # the publisher
@@ -91,6 +122,7 @@ class EncodedAudio:
     mp3: bytes
     vtt: bytes
     chapters: tuple[Chapter, ...]
+    timings: tuple[SentenceTiming, ...]  # every sentence, in reading order (title first)
     seconds: float  # length of the speech, lead-in and gaps (without the encoder's trailing padding)
 
 
@@ -105,38 +137,52 @@ def _short(text: str, limit: int = 60) -> str:
     return cut.rstrip(" ,.;:，。、") + "…"
 
 
-def assemble(paragraphs: Sequence[tuple[str, Speech]]) -> tuple[bytes, tuple[Chapter, ...]]:
-    """Join paragraph audio with silence; the first paragraph's text is the chapter title as written."""
-    if not paragraphs:
-        raise ValueError("nothing to assemble")
+def assemble(
+    paragraphs: Sequence[SpokenParagraph],
+) -> tuple[bytes, tuple[Chapter, ...], tuple[SentenceTiming, ...]]:
+    """Join sentence audio, paragraphs apart by silence; the first paragraph's text is the chapter title."""
+    if not paragraphs or not all(p.sentences for p in paragraphs):
+        raise ValueError("nothing to assemble (a paragraph without sentences)")
     gap = b"\0\0" * round(GAP_SECONDS * SAMPLE_RATE)
     parts: list[bytes] = []
     spans: list[tuple[int, int]] = []
+    timings: list[SentenceTiming] = []
     at = 0
-    for i, (_text, speech) in enumerate(paragraphs):
-        if speech.sample_rate != SAMPLE_RATE:
-            raise ValueError(f"paragraph {i}: {speech.sample_rate} Hz, {SAMPLE_RATE} Hz expected")
+    for i, para in enumerate(paragraphs):
         if i:
             parts.append(gap)
             at += len(gap) // 2
-        spans.append((at, at + speech.samples))
-        parts.append(speech.pcm)
-        at += speech.samples
+        begin = at
+        for sentence in para.sentences:
+            speech = sentence.speech
+            if speech.sample_rate != SAMPLE_RATE:
+                raise ValueError(f"{sentence.key}: {speech.sample_rate} Hz, {SAMPLE_RATE} Hz expected")
+            timings.append(
+                SentenceTiming(
+                    key=sentence.key,
+                    text=sentence.text,
+                    start=(at + ENCODER_DELAY) / SAMPLE_RATE,
+                    end=(at + speech.samples + ENCODER_DELAY) / SAMPLE_RATE,
+                )
+            )
+            parts.append(speech.pcm)
+            at += speech.samples
+        spans.append((begin, at))
     chapters = []
-    for i, ((text, _speech), (begin, finish)) in enumerate(zip(paragraphs, spans, strict=True)):
+    for i, (para, (begin, finish)) in enumerate(zip(paragraphs, spans, strict=True)):
         following = spans[i + 1][0] if i + 1 < len(spans) else finish
-        title = _short(text) if i == 0 else f"{i}. {_short(text)}"
+        title = _short(para.text) if i == 0 else f"{i}. {_short(para.text)}"
         chapters.append(
             Chapter(
                 title=title,
-                text=" ".join(text.split()),
+                text=" ".join(para.text.split()),
                 start=0 if i == 0 else begin + ENCODER_DELAY,
                 speech_start=begin + ENCODER_DELAY,
                 speech_end=finish + ENCODER_DELAY,
                 end=following + ENCODER_DELAY,
             )
         )
-    return b"".join(parts), tuple(chapters)
+    return b"".join(parts), tuple(chapters), tuple(timings)
 
 
 def encode_mp3(pcm: bytes) -> bytes:
@@ -207,32 +253,85 @@ def tag_mp3(mp3: bytes, tags: Tags, chapters: Sequence[Chapter]) -> bytes:
     return out.getvalue()
 
 
-def _timestamp(samples: int) -> str:
-    ms = _ms(samples)
+def _timestamp(seconds: float) -> str:
+    ms = round(seconds * 1000)
     hours, ms = divmod(ms, 3_600_000)
     minutes, ms = divmod(ms, 60_000)
-    seconds, ms = divmod(ms, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{ms:03d}"
+    seconds_, ms = divmod(ms, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds_:02d}.{ms:03d}"
 
 
-def webvtt(chapters: Sequence[Chapter]) -> bytes:
-    """One cue per paragraph, timed to its speech; the cue text is the written paragraph."""
+# Where a sentence may be cut for captions, best first: after clause punctuation, then between words.
+_CLAUSE_END = regex.compile(r"(?<=[,;:，、；：–—])\s*|(?<=[)\]」』）])\s+|\s+(?=[(–—])")
+_WORD_GAP = regex.compile(r"\s+")
+
+
+def _cut(text: str) -> int | None:
+    """The clause boundary nearest the middle of ``text`` (then a space, then the middle character)."""
+    middle = len(text) / 2
+    for pattern in (_CLAUSE_END, _WORD_GAP):
+        cuts = [m.start() for m in pattern.finditer(text) if 0 < m.start() < len(text.rstrip())]
+        if cuts:
+            return min(cuts, key=lambda c: (abs(c - middle), c))
+    return len(text) // 2 if len(text) > 1 else None
+
+
+@dataclass(frozen=True)
+class Cue:
+    text: str
+    start: float
+    end: float
+
+
+def _letters(text: str) -> int:
+    return max(1, len(text) - sum(c.isspace() for c in text))
+
+
+def split_cue(text: str, start: float, end: float, limit: float = MAX_CUE_SECONDS) -> list[Cue]:
+    """A sentence longer than ``limit`` seconds as several cues cut at clause boundaries, each timed in
+    proportion to its share of the characters, spaces aside (the voice's pace is close to even within a
+    sentence)."""
+    if end - start <= limit:
+        return [Cue(text, start, end)]
+    at = _cut(text)
+    if at is None:
+        return [Cue(text, start, end)]
+    head, tail = text[:at].rstrip(), text[at:].lstrip()
+    if not head or not tail:
+        return [Cue(text, start, end)]
+    weight = _letters(head), _letters(tail)
+    middle = start + (end - start) * weight[0] / (weight[0] + weight[1])
+    return split_cue(head, start, middle, limit) + split_cue(tail, middle, end, limit)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def webvtt(timings: Sequence[SentenceTiming]) -> bytes:
+    """One cue per sentence, timed to its speech, identified by its segment key; the cue text is the
+    written sentence. A sentence read for longer than 15 s becomes cues "KEY", "KEY.2", ..."""
     lines = ["WEBVTT", ""]
-    for i, chapter in enumerate(chapters, start=1):
-        text = chapter.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        lines += [
-            str(i),
-            f"{_timestamp(chapter.speech_start)} --> {_timestamp(chapter.speech_end)}",
-            text,
-            "",
-        ]
+    for timing in timings:
+        text = " ".join(timing.text.split())
+        for n, cue in enumerate(split_cue(text, timing.start, timing.end), start=1):
+            lines += [
+                timing.key if n == 1 else f"{timing.key}.{n}",
+                f"{_timestamp(cue.start)} --> {_timestamp(cue.end)}",
+                _escape(cue.text),
+                "",
+            ]
     return "\n".join(lines).encode("utf-8")
 
 
-def encode_edition(paragraphs: Sequence[tuple[str, Speech]], tags: Tags) -> EncodedAudio:
-    """Written paragraphs with their speech (title first) -> tagged MP3 and WebVTT."""
-    pcm, chapters = assemble(paragraphs)
+def encode_edition(paragraphs: Sequence[SpokenParagraph], tags: Tags) -> EncodedAudio:
+    """Written paragraphs with the speech of each sentence (title first) -> tagged MP3 and WebVTT."""
+    pcm, chapters, timings = assemble(paragraphs)
     mp3 = tag_mp3(encode_mp3(pcm), tags, chapters)
     return EncodedAudio(
-        mp3=mp3, vtt=webvtt(chapters), chapters=chapters, seconds=(len(pcm) // 2) / SAMPLE_RATE
+        mp3=mp3,
+        vtt=webvtt(timings),
+        chapters=chapters,
+        timings=timings,
+        seconds=(len(pcm) // 2) / SAMPLE_RATE,
     )

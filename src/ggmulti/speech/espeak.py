@@ -2,7 +2,7 @@
 
 pyttsx3 shares one engine per process, is not thread-safe, reports a wrong voice only through its
 ``error`` callback (and then speaks with the previous voice), and may return before a file is written.
-So each worker process owns one engine; the parent sends one paragraph at a time with a timeout, checks
+So each worker process owns one engine; the parent sends one sentence at a time with a timeout, checks
 the voice the engine really used, the error callback and the length of the audio against the text,
 and kills a worker that hangs. Any doubt is an EngineUnavailable naming the language and voice.
 
@@ -293,7 +293,7 @@ class EspeakEngine:
     edition) therefore gets a new worker: its audio depends only on what the session itself says,
     whatever ran before or in parallel. Starting a worker takes ~0.1 s.
 
-    ``timeout`` is the base time a worker gets per paragraph; it grows by ``per_char`` for each
+    ``timeout`` is the base time a worker gets per request (a sentence); it grows by ``per_char`` for each
     character. ``worker`` names another function for the worker process to run ("module:function",
     for tests); by default it is ``serve``.
     """

@@ -1,8 +1,9 @@
 """The speech stage: translated editions -> tagged MP3 + WebVTT, or the reason an edition has no audio.
 
-Each run of segments is read by the voice of the language it is written in (an untranslated English
-sentence in a partial edition is read by the English voice), and glossary terms are read as their
-spoken form. An edition whose text includes a language without a usable voice gets no audio.
+Each sentence (segment) is synthesized on its own, by the voice of the language it is written in (an
+untranslated English sentence in a partial edition is read by the English voice), so its start and end
+in the MP3 are exact sample offsets: captions, chapters and EPUB media overlays use them without any
+alignment. Glossary terms are read as their spoken form. An edition whose text includes a language without a usable voice gets no audio.
 Editions are synthesized in parallel, each in its own worker process, so the bytes of an edition do
 not depend on scheduling.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from itertools import groupby
 
 import regex
 
@@ -21,9 +21,9 @@ from ..errors import EngineUnavailable
 from ..glossary.match import Matcher, normalise
 from ..glossary.model import Glossary, Term
 from ..model import TranslatedRelease, TranslatedSegment
-from .encode import EncodedAudio, Tags, encode_edition
+from .encode import EncodedAudio, SentenceTiming, SpokenParagraph, SpokenSentence, Tags, encode_edition
 from .espeak import EspeakEngine, EspeakSession
-from .voice import Speech, unusable_reason
+from .voice import unusable_reason
 
 # No space between two sentences when the first ends in full-width punctuation or both are Han/kana.
 _FULL_STOP = regex.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f]$")
@@ -34,6 +34,11 @@ _CLOSE_UP = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff00-
 class SpokenEdition:
     audio: EncodedAudio
     voices: tuple[str, ...]  # what spoke, for the build report
+
+    @property
+    def timings(self) -> tuple[SentenceTiming, ...]:
+        """Each sentence's segment key, written text, start and end (s) in the MP3, title first."""
+        return self.audio.timings
 
 
 @dataclass(frozen=True)
@@ -85,9 +90,17 @@ def join_sentences(texts: Sequence[str]) -> str:
 
 
 @dataclass(frozen=True)
+class _Sentence:
+    key: str  # segment key
+    lang: str  # the voice that reads it
+    written: str
+    said: str  # with glossary spoken forms
+
+
+@dataclass(frozen=True)
 class _Paragraph:
     written: str
-    runs: tuple[tuple[str, str], ...]  # (language, text to speak)
+    sentences: tuple[_Sentence, ...]
 
 
 @dataclass(frozen=True)
@@ -99,10 +112,8 @@ class _Job:
 
 
 def _paragraph(segments: Sequence[TranslatedSegment], forms: Mapping[str, SpokenForms]) -> _Paragraph:
-    runs = []
-    for lang, group in groupby(segments, key=lambda s: s.lang):
-        runs.append((lang, forms[lang].apply(join_sentences([s.text for s in group]))))
-    return _Paragraph(join_sentences([s.text for s in segments]), tuple(runs))
+    sentences = tuple(_Sentence(s.segment.key, s.lang, s.text, forms[s.lang].apply(s.text)) for s in segments)
+    return _Paragraph(join_sentences([s.text for s in segments]), sentences)
 
 
 def _run(engine: EspeakEngine, job: _Job) -> tuple[tuple[str, str], SpokenEdition]:
@@ -112,10 +123,13 @@ def _run(engine: EspeakEngine, job: _Job) -> tuple[tuple[str, str], SpokenEditio
 
 def _speak(session: EspeakSession, job: _Job) -> SpokenEdition:
     voices = {lang: session.voice(lang, cfg.voice, cfg.rate) for lang, cfg in job.voices.items()}
-    spoken: list[tuple[str, Speech]] = []
-    for para in job.paragraphs:
-        parts = [voices[lang].speak(text) for lang, text in para.runs]
-        spoken.append((para.written, Speech(b"".join(p.pcm for p in parts), parts[0].sample_rate)))
+    spoken = [
+        SpokenParagraph(
+            para.written,
+            tuple(SpokenSentence(s.key, s.written, voices[s.lang].speak(s.said)) for s in para.sentences),
+        )
+        for para in job.paragraphs
+    ]
     audio = encode_edition(spoken, job.tags)
     return SpokenEdition(audio, tuple(v.description for v in voices.values()))
 
