@@ -13,6 +13,7 @@ import http.server
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -96,7 +97,9 @@ class Home:
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
-        env.update(PYTHONPATH=str(SRC), TMPDIR=str(self.tmp / "tmpdir"))
+        env.update(PYTHONPATH=str(SRC), TMPDIR=str(self.tmp / "tmpdir"), HOME=str(self.tmp / "home"))
+        for var in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+            env.pop(var, None)
         return env
 
     def state(self) -> dict[str, str]:
@@ -104,16 +107,16 @@ class Home:
 
     def assert_untouched(self) -> None:
         assert self.state() == self.before  # no .fetch-/.install- leftovers, zh-en and lock unchanged
-        assert list((self.tmp / "tmpdir").iterdir()) == []
-        assert list((self.tmp / "work").iterdir()) == []
+        for scratch in ("tmpdir", "work", "home"):  # $TMPDIR, the working folder, $HOME: nothing written
+            assert list((self.tmp / scratch).iterdir()) == [], scratch
 
 
 @pytest.fixture
 def home(tmp_path: Path, build_argosmodel: Build) -> Home:
     models, lock = tmp_path / "models", tmp_path / "models.lock"
     install(build_argosmodel("zh", "en"), root=models, lock_path=lock)
-    (tmp_path / "tmpdir").mkdir()
-    (tmp_path / "work").mkdir()
+    for scratch in ("tmpdir", "work", "home"):
+        (tmp_path / scratch).mkdir()
     h = Home(tmp_path, models, lock, {})
     h.before = h.state()
     return h
@@ -292,11 +295,13 @@ class Hostile:
 
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
+        self.requests: list[str] = []
         self.stop = threading.Event()
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                server.requests.append(self.path)
                 route = server.routes.get(self.path)
                 try:
                     if route is None:
@@ -521,6 +526,18 @@ def test_undeclared_size_has_an_absolute_cap(tmp_path: Path, hostile: Hostile) -
     with pytest.raises(ModelError, match=r"larger than the 300000 bytes allowed without a declared size"):
         fetch(["vi"], url, root=root, max_download_bytes=300_000)
     assert list(root.iterdir()) == []
+
+
+def test_declared_size_over_the_free_space_is_refused_before_downloading(
+    tmp_path: Path, hostile: Hostile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = hostile.index([entry("vi.argosmodel", size=10**9)])
+    real = shutil.disk_usage
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: real(p)._replace(free=10**9))
+    root = tmp_path / "models"
+    with pytest.raises(ModelError, match=r"needs about 2000000000 bytes, 1000000000 are free"):
+        fetch(["vi"], url, root=root)
+    assert list(root.iterdir()) == [] and "/vi.argosmodel" not in hostile.requests
 
 
 def test_fetch_still_installs_from_a_good_index(

@@ -1025,6 +1025,11 @@ def _fetch_one(
     except OSError as exc:
         raise ModelError(f"{root}: cannot create the models folder ({exc.strerror or exc})") from exc
     try:
+        free = shutil.disk_usage(tmp).free
+        if entry.size is not None and 2 * entry.size > free:  # the archive, then about as much unpacked
+            raise ModelError(
+                f"{root}: the {pair} package needs about {2 * entry.size} bytes, {free} are free"
+            )
         dest = tmp / name
         url = _download(entry, dest, limits)
         if entry.size is not None and dest.stat().st_size != entry.size:
