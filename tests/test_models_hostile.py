@@ -403,7 +403,7 @@ def test_metadata_must_serve_the_pair_asked_for(
 INDEXES: dict[str, tuple[object, str]] = {
     "file-link": (
         [entry("file:///etc/passwd")],
-        "link 'file:///etc/passwd' -> 'file:///etc/passwd' is not an http(s)",
+        "entry 0 (en-vi): link 'file:///etc/passwd' is not an http(s) URL",
     ),
     "ftp-link": ([entry("ftp://127.0.0.1/x.argosmodel")], "is not an http(s) URL"),
     "links-as-objects": (
@@ -515,7 +515,10 @@ def test_short_download_against_the_declared_size(
 def test_redirect_off_http_is_refused(home: Home, hostile: Hostile, target: str) -> None:
     hostile.routes["/vi.argosmodel"] = hostile.redirect(target)
     url = hostile.index([entry("vi.argosmodel")])
-    assert_one_line(home.run("fetch", "vi", "--index", url), f"{hostile.url}vi.argosmodel")
+    assert_one_line(
+        home.run("fetch", "vi", "--index", url),
+        f"{hostile.url}vi.argosmodel: redirect to {target!r} is not an http(s) URL",
+    )
     home.assert_untouched()
 
 
@@ -545,10 +548,11 @@ def test_fetch_still_installs_from_a_good_index(
 ) -> None:
     vi = build_argosmodel("en", "vi")
     hostile.routes["/p/translate-en_vi.argosmodel"] = hostile.body(vi.read_bytes())
+    hostile.routes["/moved/translate-en_vi.argosmodel"] = hostile.redirect("/p/translate-en_vi.argosmodel")
     url = hostile.index(
         [
             entry(
-                "p/translate-en_vi.argosmodel",
+                "moved/translate-en_vi.argosmodel",  # a relative link, then an http redirect: both fine
                 size=vi.stat().st_size,
                 sha256=hashlib.sha256(vi.read_bytes()).hexdigest().upper(),
             )
@@ -559,6 +563,11 @@ def test_fetch_still_installs_from_a_good_index(
     assert sorted(read_lock(home.lock)) == ["en-vi", "zh-en"]
     assert sorted(p.name for p in home.models.iterdir()) == ["translate-en_vi-1_0", "translate-zh_en-1_0"]
     assert list((home.tmp / "tmpdir").iterdir()) == []
+    assert hostile.requests == [
+        "/index.json",
+        "/moved/translate-en_vi.argosmodel",
+        "/p/translate-en_vi.argosmodel",
+    ]
 
 
 @pytest.mark.parametrize(("sig", "name"), [(signal.SIGTERM, "SIGTERM"), (signal.SIGINT, "Ctrl-C")])

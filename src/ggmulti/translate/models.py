@@ -699,7 +699,7 @@ def parse_index(data: object, url: str) -> tuple[IndexEntry, ...]:
         except ValueError as exc:
             raise ModelError(f"{where}: unusable link ({exc})") from exc
         for link, absolute in zip(links, resolved, strict=True):
-            check_http_url(absolute, f"{where}: link {link!r} ->")
+            check_http_url(absolute, f"{where}: link" + (f" {link!r} ->" if link != absolute else ""))
         sha = item.get("sha256")
         if sha is not None and not (isinstance(sha, str) and _SHA256.fullmatch(sha.lower())):
             raise ModelError(f"{where}: 'sha256' is not 64 hex digits")
@@ -790,6 +790,22 @@ class _WatchedHTTPSHandler(urllib.request.HTTPSHandler):
 
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
     max_redirections = 5
+
+    def http_error_302(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+    ) -> IO[bytes] | None:
+        """Name a redirect off http(s) before urllib turns it into a bare 'HTTP 302'."""
+        location = headers.get("location") or headers.get("uri")
+        if location:
+            check_http_url(urllib.parse.urljoin(req.full_url, location), f"{req.full_url}: redirect to")
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
     def redirect_request(
         self,
