@@ -8,23 +8,31 @@ from __future__ import annotations
 
 import contextlib
 import json
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import IO, Protocol
 
 import click
 
 from .config import Config, load_config
+from .errors import EngineUnavailable, InputError
 from .glossary.load import load_glossary
 from .glossary.pin import Pinner
+from .ingest import MAX_RELEASE_CHARS
 from .segment import split_sentences
 from .translate.api import Translator
 from .translate.argos import DecodeOptions, Engines
 from .translate.cache import TranslationCache
 from .translate.models import (
     LOCK_NAME,
+    NETWORK_DEADLINE,
+    NETWORK_TIMEOUT,
     PUBLIC_INDEX_URL,
+    ModelError,
     install,
     iter_lock_status,
     packages_dir,
@@ -68,7 +76,7 @@ def translate_text(
     else:
         outputs = translator.translate(flat) if flat else []
     if len(outputs) != len(flat):
-        raise RuntimeError(
+        raise EngineUnavailable(
             f"{translator.engine} returned {len(outputs)} translations for {len(flat)} sentences"
         )
     joiner = "" if target_lang in _JOIN_WITHOUT_SPACE else " "
@@ -76,6 +84,21 @@ def translate_text(
     for para in paragraphs:
         lines.append(joiner.join(next(it) for _ in para))
     return "\n".join(lines)
+
+
+def _read_text(file: IO[str]) -> str:
+    """FILE or stdin as UTF-8 text, at most one release's worth (a device or a pipe cannot fill memory)."""
+    name = getattr(file, "name", "-")
+    try:
+        text = file.read(MAX_RELEASE_CHARS + 1)
+    except UnicodeDecodeError as exc:
+        bad = exc.object[exc.start : exc.start + 1].hex()
+        raise InputError(f"{name}: not UTF-8 text (byte 0x{bad} cannot be decoded)") from exc
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from exc
+    if len(text) > MAX_RELEASE_CHARS:
+        raise InputError(f"{name}: over the {MAX_RELEASE_CHARS:,}-character limit of one release")
+    return text
 
 
 def _config(ctx: click.Context) -> Config:
@@ -101,6 +124,32 @@ _models_dir_option = click.option(
 )
 
 
+class _Terminated(BaseException):
+    """Raised by our SIGTERM handler: a BaseException, so no ``except GgmultiError`` swallows it."""
+
+
+@contextlib.contextmanager
+def _stoppable(what: str) -> Iterator[None]:
+    """SIGTERM and Ctrl-C raise, so every ``finally`` (temporary folders) runs; then one line, exit 1."""
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+
+        def on_sigterm(signum: int, frame: FrameType | None) -> None:
+            raise _Terminated
+
+        previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        yield
+    except (_Terminated, KeyboardInterrupt) as exc:
+        how = "SIGTERM" if isinstance(exc, _Terminated) else "Ctrl-C"
+        raise ModelError(
+            f"{what}: stopped by {how}; temporary files removed, no package left half-installed"
+        ) from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
 @click.group(name="models")
 @_models_dir_option
 @click.option(
@@ -123,7 +172,8 @@ def models_group(ctx: click.Context, models_dir: Path | None, lock_path: Path | 
 @click.pass_context
 def install_cmd(ctx: click.Context, file: Path, sha256: str | None) -> None:
     """Verify FILE, unpack it into the model folder and record it in models.lock."""
-    result = install(file, sha256, root=_models_dir(ctx), lock_path=_lock_path(ctx))
+    with _stoppable(str(file)):
+        result = install(file, sha256, root=_models_dir(ctx), lock_path=_lock_path(ctx))
     m = result.model
     verb = "already installed" if result.unchanged else "installed"
     replaced = f" (replaced {', '.join(result.replaced)})" if result.replaced else ""
@@ -165,7 +215,8 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def remove_cmd(ctx: click.Context, pair: str) -> None:
     """Remove the model serving PAIR (e.g. zh-en) and its models.lock entries."""
-    removed = remove(pair, root=_models_dir(ctx), lock_path=_lock_path(ctx))
+    with _stoppable(f"removing {pair}"):
+        removed = remove(pair, root=_models_dir(ctx), lock_path=_lock_path(ctx))
     click.echo(f"removed {', '.join(removed) if removed else 'the lock entry'} for {pair}")
 
 
@@ -179,12 +230,40 @@ def remove_cmd(ctx: click.Context, pair: str) -> None:
     help="Argos-format package index (an intranet mirror works the same).",
 )
 @click.option("--from", "from_code", default="en", show_default=True, help="Source language of the models.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=NETWORK_TIMEOUT,
+    show_default=True,
+    help="Seconds one network read may wait.",
+)
+@click.option(
+    "--deadline",
+    type=click.FloatRange(min=0.1),
+    default=NETWORK_DEADLINE,
+    show_default=True,
+    help="Seconds one whole download (the index, each package) may take.",
+)
 @click.pass_context
-def fetch_cmd(ctx: click.Context, langs: tuple[str, ...], index_url: str, from_code: str) -> None:
+def fetch_cmd(
+    ctx: click.Context,
+    langs: tuple[str, ...],
+    index_url: str,
+    from_code: str,
+    timeout: float,
+    deadline: float,
+) -> None:
     """Download FROM->LANG models from a package index, verify their sha256 and install them."""
-    results = fetch_models(
-        list(langs), index_url, from_code=from_code, root=_models_dir(ctx), lock_path=_lock_path(ctx)
-    )
+    with _stoppable(index_url):
+        results = fetch_models(
+            list(langs),
+            index_url,
+            from_code=from_code,
+            root=_models_dir(ctx),
+            lock_path=_lock_path(ctx),
+            timeout=timeout,
+            deadline=deadline,
+        )
     for r in results:
         click.echo(f"installed {r.model.path.name}: {', '.join(r.model.pairs)} sha256 {r.model.sha256}")
     if not results:
@@ -235,7 +314,7 @@ def translate_cmd(
         scripts = {code: cfg.script for code, cfg in config.languages.items()}
         pinner = Pinner(load_glossary(glossary_dir or config.glossary_dir, scripts), from_code, to_code)
     settings = config.translation
-    text = file.read()
+    text = _read_text(file)
     options = DecodeOptions(
         beam_size=beam_size or settings.beam_size, compute_type=compute_type or settings.compute_type
     )

@@ -6,28 +6,38 @@ its import creates folders under $HOME and its index functions reach the network
 
 ``models.lock`` (TOML, at the project root) pins the package file and its sha256 per language pair,
 so every machine and every pull-request check translates with the same model.
+
+Archives and indexes come from outside, so every size is capped twice (from the headers before any
+work, and by counting bytes while working), every wait has a read timeout and a total deadline, and
+nothing is unpacked or downloaded except into a fresh hidden folder inside the models folder that is
+removed on every exit path.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import http.client
 import json
 import os
 import re
 import shutil
+import signal
+import socket
 import stat
 import tempfile
+import threading
 import tomllib
+import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any, BinaryIO
 
 from ..errors import EngineUnavailable, GgmultiError
 from ..store import atomic_write
@@ -36,19 +46,51 @@ PUBLIC_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-inde
 LOCK_NAME = "models.lock"
 INSTALL_RECORD = ".ggmulti-install.json"  # written into each package folder we unpack: sha256 + file name
 
-# Zip-bomb and sanity limits for one package (production models are 100 MB - 3 GB unpacked).
-MAX_UNPACKED_BYTES = 8 * 1024**3
+# Zip-bomb and sanity limits for one package (production models are 100 MB - 3 GB unpacked; their
+# weights barely compress, so a package never unpacks to many times its archive).
+MAX_UNPACKED_BYTES = 8 * 1024**3  # absolute cap, whatever the archive size
+MAX_UNPACK_RATIO = 20  # unpacked total <= this x the archive file size ...
+RATIO_FREE_BYTES = 16 * 1024**2  # ... once past this much (tiny test packages compress well)
+MAX_MEMBER_RATIO = 200  # one member: uncompressed <= this x compressed, once past RATIO_FREE_MEMBER
+RATIO_FREE_MEMBER = 1024**2
 MAX_MEMBERS = 10_000
-MAX_DOWNLOAD_BYTES = 8 * 1024**3
+MAX_METADATA_BYTES = 1024**2
+MAX_DOWNLOAD_BYTES = 4 * 1024**3  # when the index declares no size
 MAX_INDEX_BYTES = 32 * 1024**2
-NETWORK_TIMEOUT = 30.0
+NETWORK_TIMEOUT = 30.0  # seconds one network read may wait
+NETWORK_DEADLINE = 3600.0  # seconds one whole request (index or package) may take
 
 _LANG_CODE = re.compile(r"[A-Za-z]{2,3}(?:_[A-Za-z0-9]{1,8})*")  # "-" separates the pair
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+_ARCHIVE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}\.argosmodel")
 
 
 class ModelError(GgmultiError):
     """A translation package, the lock file or a package index is unusable (one line per problem)."""
+
+
+@dataclass(frozen=True)
+class PackageMeta:
+    """What a package (its metadata.json) or an index entry says it translates."""
+
+    from_code: str
+    to_code: str
+    version: str = ""
+    target_prefix: str | None = None  # multilingual models (M2M-100 style) name the target with a token
+    # ggmulti extension for one package serving several targets: metadata "target_prefixes" {code: token}
+    target_prefixes: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """Every target language this package serves."""
+        return (self.to_code, *sorted(c for c in self.target_prefixes if c != self.to_code))
+
+    @property
+    def pairs(self) -> tuple[str, ...]:
+        return tuple(pair_name(self.from_code, t) for t in self.targets)
+
+    def serves(self, from_code: str, to_code: str) -> bool:
+        return self.from_code == from_code and to_code in self.targets
 
 
 @dataclass(frozen=True)
@@ -95,6 +137,13 @@ def parse_pair(text: str) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
+def check_lang_code(code: str, what: str) -> str:
+    """A language code that is safe to put into a file name."""
+    if not _LANG_CODE.fullmatch(code):
+        raise ModelError(f"{what} {code!r} is not a language code such as vi or zh")
+    return code
+
+
 def packages_dir() -> Path:
     """Model folder: $GGMULTI_MODELS_DIR, else $ARGOS_PACKAGES_DIR, else ~/.local/share/ggmulti/models."""
     for var in ("GGMULTI_MODELS_DIR", "ARGOS_PACKAGES_DIR"):
@@ -113,48 +162,66 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _parse_metadata(meta: Any, where: str) -> dict[str, Any]:
+def parse_metadata(meta: object, where: str) -> PackageMeta:
+    """Package metadata (metadata.json or an index entry), typed once at the JSON edge."""
     if not isinstance(meta, dict):
-        raise ModelError(f"{where}: metadata.json is not a JSON object")
+        raise ModelError(f"{where}: not a JSON object")
+    codes = []
     for key in ("from_code", "to_code"):
         value = meta.get(key)
         if not isinstance(value, str) or not _LANG_CODE.fullmatch(value):
-            raise ModelError(f"{where}: metadata.json has no valid '{key}'")
+            raise ModelError(f"{where}: no valid '{key}'")
+        codes.append(value)
+    version = meta.get("package_version", "")
+    if isinstance(version, bool) or not isinstance(version, str | int | float):
+        raise ModelError(f"{where}: 'package_version' is not a string")
     prefix = meta.get("target_prefix")
     if prefix is not None and not isinstance(prefix, str):
-        raise ModelError(f"{where}: metadata.json 'target_prefix' is not a string")
+        raise ModelError(f"{where}: 'target_prefix' is not a string")
     prefixes = meta.get("target_prefixes", {})
     if not isinstance(prefixes, dict) or not all(
         isinstance(k, str) and _LANG_CODE.fullmatch(k) and isinstance(v, str) and v
         for k, v in prefixes.items()
     ):
-        raise ModelError(f"{where}: metadata.json 'target_prefixes' must map language codes to tokens")
-    return meta
+        raise ModelError(f"{where}: 'target_prefixes' must map language codes to tokens")
+    return PackageMeta(codes[0], codes[1], str(version), prefix or None, dict(prefixes))
+
+
+def _parse_metadata_json(raw: bytes, where: str) -> PackageMeta:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ModelError(f"{where}: not valid JSON ({exc})") from exc
+    return parse_metadata(data, where)
 
 
 def read_package(folder: Path) -> InstalledModel:
     """One unpacked package folder; raises ModelError naming what is wrong with it."""
     meta_path = folder / "metadata.json"
     try:
-        meta = _parse_metadata(json.loads(meta_path.read_text(encoding="utf-8")), str(meta_path))
+        with meta_path.open("rb") as f:
+            raw = f.read(MAX_METADATA_BYTES + 1)
     except OSError as exc:
         raise ModelError(f"{meta_path}: cannot read ({exc.strerror or exc})") from exc
-    except ValueError as exc:
-        raise ModelError(f"{meta_path}: not valid JSON ({exc})") from exc
-    record: dict[str, Any] = {}
+    if len(raw) > MAX_METADATA_BYTES:
+        raise ModelError(f"{meta_path}: larger than {MAX_METADATA_BYTES} bytes")
+    meta = _parse_metadata_json(raw, str(meta_path))
+    sha: str | None = None
+    file: str | None = None
     with contextlib.suppress(OSError, ValueError):
-        loaded = json.loads((folder / INSTALL_RECORD).read_text(encoding="utf-8"))
-        record = loaded if isinstance(loaded, dict) else {}
-    sha = record.get("sha256")
+        record = json.loads((folder / INSTALL_RECORD).read_text(encoding="utf-8"))
+        if isinstance(record, dict):
+            sha = record.get("sha256") if isinstance(record.get("sha256"), str) else None
+            file = record.get("file") if isinstance(record.get("file"), str) else None
     return InstalledModel(
-        from_code=meta["from_code"],
-        to_code=meta["to_code"],
+        from_code=meta.from_code,
+        to_code=meta.to_code,
         path=folder,
-        version=str(meta.get("package_version", "")),
-        target_prefix=meta.get("target_prefix") or None,
-        sha256=sha if isinstance(sha, str) and _SHA256.fullmatch(sha) else None,
-        file=record.get("file") if isinstance(record.get("file"), str) else None,
-        target_prefixes=dict(meta.get("target_prefixes", {})),
+        version=meta.version,
+        target_prefix=meta.target_prefix,
+        sha256=sha if sha is not None and _SHA256.fullmatch(sha) else None,
+        file=file,
+        target_prefixes=dict(meta.target_prefixes),
     )
 
 
@@ -163,9 +230,13 @@ def scan_packages(root: Path | None = None) -> tuple[list[InstalledModel], list[
     root = root or packages_dir()
     models: list[InstalledModel] = []
     problems: list[str] = []
-    if not root.is_dir():
-        return models, problems
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    try:
+        if not root.is_dir():
+            return models, problems
+        folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    except OSError as exc:
+        raise ModelError(f"{root}: cannot read the models folder ({exc.strerror or exc})") from exc
+    for folder in folders:
         try:
             models.append(read_package(folder))
         except ModelError as exc:
@@ -237,7 +308,10 @@ def write_lock(path: Path, entries: Mapping[str, LockEntry]) -> None:
             f"package_version = {_toml_str(e.package_version)}",
             f"sha256 = {_toml_str(e.sha256)}",
         ]
-    atomic_write(path, ("\n".join(lines) + "\n").encode("utf-8"))
+    try:
+        atomic_write(path, ("\n".join(lines) + "\n").encode("utf-8"))
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot write the lock file ({exc.strerror or exc})") from exc
 
 
 def check_lock(lock: Mapping[str, LockEntry], pairs: Iterable[str], sha: str, where: str) -> None:
@@ -253,78 +327,179 @@ def check_lock(lock: Mapping[str, LockEntry], pairs: Iterable[str], sha: str, wh
 # --- install / remove -------------------------------------------------------------------------------
 
 
-def _validated_members(archive: zipfile.ZipFile, where: str, max_bytes: int) -> tuple[str, dict[str, Any]]:
-    """The single top folder name and parsed metadata; refuses anything that could escape or explode."""
+@dataclass(frozen=True)
+class _Member:
+    info: zipfile.ZipInfo
+    parts: tuple[str, ...]  # normalized: no empty or "." components, NFC
+
+
+@dataclass(frozen=True)
+class _ArchivePlan:
+    """An archive that passed every check before extraction: what to unpack and the byte limit."""
+
+    top: str
+    meta: PackageMeta
+    members: tuple[_Member, ...]
+    max_bytes: int
+
+
+def _unpack_limit(archive_bytes: int, max_unpacked_bytes: int) -> tuple[int, str]:
+    """Bytes a package may unpack to: the absolute cap, or the ratio cap for a small archive."""
+    by_ratio = max(RATIO_FREE_BYTES, MAX_UNPACK_RATIO * archive_bytes)
+    if by_ratio < max_unpacked_bytes:
+        return by_ratio, f" ({MAX_UNPACK_RATIO}x its {archive_bytes}-byte archive)"
+    return max_unpacked_bytes, ""
+
+
+def _member_parts(name: str, where: str) -> tuple[str, ...]:
+    """A member name as path components; refuses anything that could escape or hide."""
+    if (
+        "\\" in name
+        or name.startswith("/")
+        or re.match(r"[A-Za-z]:", name)
+        or any(unicodedata.category(c) == "Cc" for c in name)
+    ):
+        raise ModelError(f"{where}: unsafe member path {name!r}")
+    parts = tuple(unicodedata.normalize("NFC", p) for p in name.split("/") if p not in ("", "."))
+    if not parts or ".." in parts:
+        raise ModelError(f"{where}: unsafe member path {name!r}")
+    return parts
+
+
+def _fold(parts: tuple[str, ...]) -> tuple[str, ...]:
+    """Compare names as a case-insensitive file system would, so no two members land on one path."""
+    return tuple(p.casefold() for p in parts)
+
+
+def _plan_archive(
+    archive: zipfile.ZipFile, where: str, archive_bytes: int, max_unpacked: int
+) -> _ArchivePlan:
+    """Check every header before anything is written: names, kinds, sizes, one top folder, metadata."""
     infos = archive.infolist()
     if not infos:
         raise ModelError(f"{where}: empty archive")
     if len(infos) > MAX_MEMBERS:
         raise ModelError(f"{where}: {len(infos)} members (limit {MAX_MEMBERS})")
-    tops: set[str] = set()
-    seen: set[str] = set()
+    max_bytes, why = _unpack_limit(archive_bytes, max_unpacked)
+    members: list[_Member] = []
+    files: dict[tuple[str, ...], str] = {}
+    dirs: dict[tuple[str, ...], str] = {}  # every folder a member needs, explicit or implied
+    explicit_dirs: set[tuple[str, ...]] = set()
     total = 0
     for info in infos:
         name = info.filename
-        if "\\" in name or "\x00" in name or name.startswith("/") or re.match(r"[A-Za-z]:", name):
-            raise ModelError(f"{where}: unsafe member path {name!r}")
-        parts = PurePosixPath(name).parts
-        if not parts or any(p in ("..", ".") for p in parts):
-            raise ModelError(f"{where}: unsafe member path {name!r}")
+        parts = _member_parts(name, where)
         kind = stat.S_IFMT(info.external_attr >> 16) if info.create_system == 3 else 0  # 3: unix modes
         if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
             raise ModelError(f"{where}: member {name!r} is a link or special file")
         if info.flag_bits & 0x1:
             raise ModelError(f"{where}: member {name!r} is encrypted")
-        key = name.rstrip("/")
-        if key in seen:
-            raise ModelError(f"{where}: duplicate member {name!r}")
-        seen.add(key)
-        tops.add(parts[0])
-        if len(parts) == 1 and not info.is_dir():
-            raise ModelError(f"{where}: file {name!r} outside the package folder")
-        total += info.file_size
-        if total > max_bytes:
-            raise ModelError(f"{where}: unpacks to more than {max_bytes} bytes")
+        key = _fold(parts)
+        if key in files or key in explicit_dirs:
+            other = files.get(key, name)
+            raise ModelError(f"{where}: duplicate member {name!r} (same path as {other!r})")
+        for i in range(1, len(parts)):
+            dirs.setdefault(key[:i], name)
+        if info.is_dir():
+            explicit_dirs.add(key)
+            dirs.setdefault(key, name)
+        else:
+            if len(parts) == 1:
+                raise ModelError(f"{where}: file {name!r} outside the package folder")
+            files[key] = name
+            size = info.file_size
+            total += size
+            if total > max_bytes:
+                raise ModelError(f"{where}: unpacks to more than {max_bytes} bytes{why}")
+            if size > RATIO_FREE_MEMBER and size > MAX_MEMBER_RATIO * max(info.compress_size, 1):
+                raise ModelError(
+                    f"{where}: member {name!r} expands {size // max(info.compress_size, 1)}:1 "
+                    f"(limit {MAX_MEMBER_RATIO}:1)"
+                )
+        members.append(_Member(info, parts))
+    clash = sorted(files.keys() & dirs.keys())
+    if clash:
+        raise ModelError(
+            f"{where}: {files[clash[0]]!r} is a file, but {dirs[clash[0]]!r} needs it to be a folder"
+        )
+    tops = {m.parts[0] for m in members}
     if len(tops) != 1:
         raise ModelError(f"{where}: expected exactly one top folder, found {len(tops)}")
     top = tops.pop()
     if top.startswith("."):
         raise ModelError(f"{where}: top folder {top!r} is hidden")
+    exact = {m.parts: m for m in members if not m.info.is_dir()}
+    if (top, INSTALL_RECORD) in exact:
+        raise ModelError(f"{where}: {top}/{INSTALL_RECORD} is a name ggmulti reserves")
+    meta_member = exact.get((top, "metadata.json"))
+    if meta_member is None:
+        raise ModelError(f"{where}: no {top}/metadata.json")
+    if meta_member.info.file_size > MAX_METADATA_BYTES:
+        raise ModelError(f"{where}: {top}/metadata.json is larger than {MAX_METADATA_BYTES} bytes")
     try:
-        raw = archive.read(f"{top}/metadata.json")
-    except KeyError as exc:
-        raise ModelError(f"{where}: no {top}/metadata.json") from exc
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        with archive.open(meta_member.info) as f:
+            raw = f.read(MAX_METADATA_BYTES + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
         raise ModelError(f"{where}: corrupt archive ({exc})") from exc
-    try:
-        meta = _parse_metadata(json.loads(raw.decode("utf-8")), f"{where}: {top}/metadata.json")
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ModelError(f"{where}: {top}/metadata.json is not valid JSON") from exc
-    for required in ("model/model.bin", "sentencepiece.model"):
-        if f"{top}/{required}" not in seen:
+    meta = _parse_metadata_json(raw, f"{where}: {top}/metadata.json")
+    for required in (("model", "model.bin"), ("sentencepiece.model",)):
+        if (top, *required) not in exact:
             raise ModelError(
-                f"{where}: no {top}/{required} (only CTranslate2 + SentencePiece packages run here)"
+                f"{where}: no {top}/{'/'.join(required)} (only CTranslate2 + SentencePiece packages run here)"
             )
-    return top, meta
+    return _ArchivePlan(top, meta, tuple(members), max_bytes)
 
 
-def _extract(archive: zipfile.ZipFile, dest: Path, max_bytes: int, where: str) -> None:
-    """Extract with our own copy loop so a lying size header cannot write more than allowed."""
+def _extract(archive: zipfile.ZipFile, plan: _ArchivePlan, dest: Path, where: str) -> None:
+    """Unpack with our own copy loop, counting bytes: a lying size header cannot write more."""
     written = 0
-    for info in archive.infolist():
-        target = dest.joinpath(*PurePosixPath(info.filename).parts)
-        if info.is_dir():
+    for member in plan.members:
+        target = dest.joinpath(*member.parts)
+        if member.info.is_dir():
             target.mkdir(parents=True, exist_ok=True)
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         member_bytes = 0
-        with archive.open(info) as src, target.open("xb") as out:
+        with archive.open(member.info) as src, target.open("xb") as out:
             while chunk := src.read(1 << 20):
                 member_bytes += len(chunk)
                 written += len(chunk)
-                if member_bytes > info.file_size or written > max_bytes:
-                    raise ModelError(f"{where}: {info.filename} unpacks past its declared size or the limit")
+                if member_bytes > member.info.file_size or written > plan.max_bytes:
+                    raise ModelError(
+                        f"{where}: {member.info.filename} unpacks past its declared size or the limit"
+                    )
                 out.write(chunk)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGTERM/SIGINT for the few renames that swap packages, so no signal lands between them."""
+    held = {signal.SIGTERM, signal.SIGINT}
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover (Windows)
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _swap_in(new: Path, target: Path, old: Sequence[Path], attic: Path) -> None:
+    """Move ``old`` packages into ``attic`` and ``new`` to ``target``; on any failure put them back."""
+    moved: list[tuple[Path, Path]] = []
+    with _signals_deferred():
+        try:
+            for i, path in enumerate(old):
+                parked = attic / f"old-{i}"
+                os.replace(path, parked)  # same file system: atomic per folder
+                moved.append((path, parked))
+            os.replace(new, target)
+        except BaseException:
+            for path, parked in reversed(moved):
+                with contextlib.suppress(OSError):
+                    os.replace(parked, path)
+            raise
 
 
 @dataclass(frozen=True)
@@ -332,6 +507,16 @@ class InstallResult:
     model: InstalledModel
     replaced: tuple[str, ...]  # package folders removed because they served the same pairs
     unchanged: bool  # the same file was already installed
+
+
+def _archive_size(file: Path) -> int:
+    try:
+        info = file.stat()
+    except OSError as exc:
+        raise ModelError(f"{file}: cannot read ({exc.strerror or exc})") from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise ModelError(f"{file}: not a regular file")
+    return info.st_size
 
 
 def install(
@@ -342,12 +527,18 @@ def install(
     lock_path: Path | None = None,
     max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
     record_name: str | None = None,
+    expect: tuple[str, str] | None = None,
 ) -> InstallResult:
-    """Verify ``file`` (sha256, zip safety, metadata, lock), unpack it atomically, record it in the lock."""
+    """Verify ``file`` (sha256, zip safety, metadata, lock), unpack it atomically, record it in the lock.
+
+    ``expect`` (from, to) refuses a package that does not serve the pair that was asked for. Only
+    packages serving no pair outside the new one's are replaced; any other folder in the way is a refusal.
+    """
     root = root or packages_dir()
     where = file.name
     if sha256 is not None and not _SHA256.fullmatch(sha256.lower()):
         raise ModelError(f"--sha256 {sha256!r} is not 64 hex digits")
+    archive_bytes = _archive_size(file)
     try:
         actual = sha256_file(file)
     except OSError as exc:
@@ -356,51 +547,90 @@ def install(
         raise ModelError(f"{where}: sha256 is {actual}, expected {sha256.lower()}")
     try:
         archive = zipfile.ZipFile(file)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise ModelError(f"{where}: not a zip archive ({exc})") from exc
     with archive:
-        top, meta = _validated_members(archive, where, max_unpacked_bytes)
-        probe = InstalledModel(
-            meta["from_code"],
-            meta["to_code"],
-            Path(top),
-            str(meta.get("package_version", "")),
-            meta.get("target_prefix") or None,
-            target_prefixes=dict(meta.get("target_prefixes", {})),
-        )
+        plan = _plan_archive(archive, where, archive_bytes, max_unpacked_bytes)
+        meta, top = plan.meta, plan.top
+        if expect is not None and not meta.serves(*expect):
+            raise ModelError(
+                f"{where}: {top}/metadata.json serves {meta.from_code}->{'/'.join(meta.targets)}, "
+                f"not the {expect[0]}->{expect[1]} that was asked for"
+            )
         lock = read_lock(lock_path) if lock_path else {}
-        check_lock(lock, probe.pairs, actual, where)
-        existing = [m for m in installed_models(root) if set(m.pairs) & set(probe.pairs)]
-        if any(m.sha256 == actual and m.path.name == top for m in existing) and len(existing) == 1:
-            result = InstallResult(read_package(root / top), (), True)
-        else:
-            root.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=".install-", dir=root))
-            try:
-                try:
-                    _extract(archive, staging, max_unpacked_bytes, where)
-                except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
-                    raise ModelError(f"{where}: corrupt archive ({exc})") from exc
-                record = {"sha256": actual, "file": record_name or file.name}
-                (staging / top / INSTALL_RECORD).write_text(
-                    json.dumps(record, indent=2) + "\n", encoding="utf-8"
+        check_lock(lock, meta.pairs, actual, where)
+        existing = [m for m in installed_models(root) if set(m.pairs) & set(meta.pairs)]
+        for m in existing:
+            extra = sorted(set(m.pairs) - set(meta.pairs))
+            if extra:
+                raise ModelError(
+                    f"{where}: installing it would remove {m.path.name}, which also serves "
+                    f"{', '.join(extra)}; remove that package first (ggmulti models remove PAIR)"
                 )
-                read_package(staging / top)  # what we unpacked must read back
-                old_paths = {m.path for m in existing} | ({root / top} if (root / top).exists() else set())
-                for old in sorted(old_paths):
-                    os.replace(old, staging / f"old-{old.name}")  # same filesystem: atomic per folder
-                os.replace(staging / top, root / top)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
-            replaced = tuple(sorted(p.name for p in old_paths))
-            result = InstallResult(read_package(root / top), replaced, False)
+        target = root / top
+        if os.path.lexists(target) and target not in {m.path for m in existing}:
+            raise ModelError(
+                f"{where}: {target} already exists and is not a {'/'.join(meta.pairs)} package; "
+                "refusing to replace a different package"
+            )
+        if any(m.sha256 == actual and m.path.name == top for m in existing) and len(existing) == 1:
+            result = InstallResult(read_package(target), (), True)
+        else:
+            result = _unpack_and_swap(archive, plan, root, existing, actual, record_name or file.name, where)
     if lock_path is not None:
         entries = dict(lock)
-        for pair in probe.pairs:
-            entries[pair] = LockEntry(record_name or file.name, probe.version, actual)
+        for pair in meta.pairs:
+            entries[pair] = LockEntry(record_name or file.name, meta.version, actual)
         if entries != lock:
             write_lock(lock_path, entries)
     return result
+
+
+def _unpack_and_swap(
+    archive: zipfile.ZipFile,
+    plan: _ArchivePlan,
+    root: Path,
+    existing: Sequence[InstalledModel],
+    sha: str,
+    record_name: str,
+    where: str,
+) -> InstallResult:
+    """Unpack into a fresh hidden folder inside ``root``, then rename: never a half package in place."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".install-", dir=root))
+    except OSError as exc:
+        raise ModelError(f"{root}: cannot create the models folder ({exc.strerror or exc})") from exc
+    old = sorted(m.path for m in existing)
+    try:
+        try:
+            (staging / "new").mkdir()
+            _extract(archive, plan, staging / "new", where)
+            unpacked = staging / "new" / plan.top
+            record = {"sha256": sha, "file": record_name}
+            (unpacked / INSTALL_RECORD).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+            read_package(unpacked)  # what we unpacked must read back
+            _swap_in(unpacked, root / plan.top, old, staging)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+            raise ModelError(f"{where}: corrupt archive ({exc})") from exc
+        except OSError as exc:
+            raise ModelError(f"{where}: cannot unpack into {root} ({exc.strerror or exc})") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return InstallResult(read_package(root / plan.top), tuple(p.name for p in old), False)
+
+
+def _discard(path: Path, root: Path) -> None:
+    """Take a package folder out of ``root`` in one rename, then delete it (a link is only unlinked)."""
+    try:
+        if path.is_symlink():
+            path.unlink()
+            return
+        attic = Path(tempfile.mkdtemp(prefix=".remove-", dir=root))
+        os.replace(path, attic / "old")
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot remove ({exc.strerror or exc})") from exc
+    shutil.rmtree(attic, ignore_errors=True)
 
 
 def remove(pair: str, *, root: Path | None = None, lock_path: Path | None = None) -> list[str]:
@@ -417,7 +647,7 @@ def remove(pair: str, *, root: Path | None = None, lock_path: Path | None = None
     pairs = {name}
     for m in hits:
         pairs.update(m.pairs)
-        shutil.rmtree(m.path)
+        _discard(m.path, root)
         removed.append(m.path.name)
     if lock_path is not None and pairs & lock.keys():
         write_lock(lock_path, {p: e for p, e in lock.items() if p not in pairs})
@@ -427,13 +657,183 @@ def remove(pair: str, *, root: Path | None = None, lock_path: Path | None = None
 # --- fetch from an Argos-format index ---------------------------------------------------------------
 
 
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in re.findall(r"\d+", version))
+@dataclass(frozen=True)
+class IndexEntry:
+    """One translate package of an index, typed once when the index is read."""
+
+    meta: PackageMeta
+    links: tuple[str, ...]  # absolute http(s) URLs, resolved against the index URL
+    sha256: str | None = None  # lowercase, when the index gives one
+    size: int | None = None  # bytes of the .argosmodel, when the index gives it (ggmulti extension)
 
 
-def _open_url(url: str, timeout: float) -> Any:
-    request = urllib.request.Request(url, headers={"User-Agent": "ggmulti"})
-    return urllib.request.urlopen(request, timeout=timeout)
+def check_http_url(url: str, what: str) -> str:
+    """Only http(s) with a host: an index must not make us read local files (file://) or speak FTP."""
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ModelError(f"{what} {url!r} is not an http(s) URL")
+    return url
+
+
+def parse_index(data: object, url: str) -> tuple[IndexEntry, ...]:
+    """An Argos-format index (a JSON list of package metadata with links); non-translate entries skipped."""
+    if not isinstance(data, list):
+        raise ModelError(f"{url}: package index is not a JSON list")
+    entries: list[IndexEntry] = []
+    for i, item in enumerate(data):
+        where = f"{url}: entry {i}"
+        if not isinstance(item, dict):
+            raise ModelError(f"{where} is not a JSON object")
+        kind = item.get("type", "translate")
+        if not isinstance(kind, str):
+            raise ModelError(f"{where}: 'type' is not a string")
+        if kind != "translate":
+            continue
+        meta = parse_metadata(item, where)
+        where = f"{where} ({meta.from_code}-{meta.to_code})"
+        links = item.get("links")
+        if not isinstance(links, list) or not links or not all(isinstance(x, str) for x in links):
+            raise ModelError(f"{where}: 'links' must be a non-empty list of URL strings")
+        try:
+            resolved = tuple(urllib.parse.urljoin(url, link) for link in links)
+        except ValueError as exc:
+            raise ModelError(f"{where}: unusable link ({exc})") from exc
+        for link, absolute in zip(links, resolved, strict=True):
+            check_http_url(absolute, f"{where}: link" + (f" {link!r} ->" if link != absolute else ""))
+        sha = item.get("sha256")
+        if sha is not None and not (isinstance(sha, str) and _SHA256.fullmatch(sha.lower())):
+            raise ModelError(f"{where}: 'sha256' is not 64 hex digits")
+        size = item.get("size")
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size <= 0):
+            raise ModelError(f"{where}: 'size' is not a positive number of bytes")
+        entries.append(IndexEntry(meta, resolved, sha.lower() if sha else None, size))
+    return tuple(entries)
+
+
+class _Watchdog:
+    """Shuts the request's sockets down when the total deadline passes.
+
+    A read timeout alone lets a server that drips one byte per interval hold us forever (headers
+    included), so every socket the request opens is tracked and cut when the time is up.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = threading.Event()
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def track(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+        if self.expired.is_set():
+            self._expire()
+
+    def _expire(self) -> None:
+        self.expired.set()
+        with self._lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the raw socket, also under TLS
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+
+class _WatchedHTTPConnection(http.client.HTTPConnection):
+    watchdog: _Watchdog | None = None
+
+    def connect(self) -> None:
+        super().connect()
+        if self.watchdog is not None:
+            self.watchdog.track(self.sock)
+
+
+class _WatchedHTTPSConnection(http.client.HTTPSConnection, _WatchedHTTPConnection):
+    """HTTPSConnection.connect calls the watched connect first, so the raw socket is tracked before TLS."""
+
+
+class _WatchedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, watchdog: _Watchdog) -> None:
+        super().__init__()
+        self.watchdog = watchdog
+
+    def _connection(self, host: str, /, **kwargs: Any) -> http.client.HTTPConnection:
+        conn = _WatchedHTTPConnection(host, **kwargs)
+        conn.watchdog = self.watchdog
+        return conn
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self._connection, req)
+
+
+class _WatchedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, watchdog: _Watchdog) -> None:
+        super().__init__()
+        self.watchdog = watchdog
+
+    def _connection(self, host: str, /, **kwargs: Any) -> http.client.HTTPConnection:
+        conn = _WatchedHTTPSConnection(host, **kwargs)
+        conn.watchdog = self.watchdog
+        return conn
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self._connection, req)
+
+
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    max_redirections = 5
+
+    def http_error_302(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+    ) -> IO[bytes] | None:
+        """Name a redirect off http(s) before urllib turns it into a bare 'HTTP 302'."""
+        location = headers.get("location") or headers.get("uri")
+        if location:
+            check_http_url(urllib.parse.urljoin(req.full_url, location), f"{req.full_url}: redirect to")
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        check_http_url(newurl, f"{req.full_url}: redirect to")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _opener(watchdog: _Watchdog) -> urllib.request.OpenerDirector:
+    """http(s) only (no file:, ftp: or data: handlers), every socket watched."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.ProxyHandler(),
+        urllib.request.UnknownHandler(),
+        _WatchedHTTPHandler(watchdog),
+        _WatchedHTTPSHandler(watchdog),
+        urllib.request.HTTPDefaultErrorHandler(),
+        _HttpOnlyRedirects(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
 
 
 def _network_error(url: str, exc: BaseException) -> EngineUnavailable:
@@ -442,54 +842,102 @@ def _network_error(url: str, exc: BaseException) -> EngineUnavailable:
         reason = f"HTTP {exc.code}"
     elif isinstance(reason, OSError) and reason.strerror:
         reason = reason.strerror
+    elif isinstance(reason, BaseException):
+        reason = f"{type(reason).__name__}: {reason}" if str(reason) else type(reason).__name__
     return EngineUnavailable(
         f"cannot reach {url}: {reason} (offline? install a carried .argosmodel with "
         "`ggmulti models install`, or point --index at an intranet mirror)"
     )
 
 
-def load_index(url: str, timeout: float = NETWORK_TIMEOUT) -> list[dict[str, Any]]:
-    """An Argos-format package index: a JSON list of package metadata with download links."""
-    try:
-        with _open_url(url, timeout) as response:
-            raw = response.read(MAX_INDEX_BYTES + 1)
-    except (TimeoutError, urllib.error.URLError, OSError, ValueError) as exc:
-        raise _network_error(url, exc) from exc
-    if len(raw) > MAX_INDEX_BYTES:
-        raise ModelError(f"{url}: package index larger than {MAX_INDEX_BYTES} bytes")
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ModelError(f"{url}: package index is not valid JSON") from exc
-    if not isinstance(data, list):
-        raise ModelError(f"{url}: package index is not a JSON list")
-    return [entry for entry in data if isinstance(entry, dict)]
+@dataclass(frozen=True)
+class Limits:
+    """How long and how much one request may take."""
+
+    max_bytes: int
+    timeout: float = NETWORK_TIMEOUT  # one read
+    deadline: float = NETWORK_DEADLINE  # the whole request, headers included
+    declared_by: str = ""  # who set max_bytes, for the message ("the index declares")
 
 
-def _serves(entry: Mapping[str, Any], from_code: str, to_code: str) -> bool:
-    if entry.get("type", "translate") != "translate" or entry.get("from_code") != from_code:
-        return False
-    prefixes = entry.get("target_prefixes")
-    return entry.get("to_code") == to_code or (isinstance(prefixes, dict) and to_code in prefixes)
-
-
-def _download(links: Sequence[str], base: str, dest: Path, timeout: float) -> str:
-    """Stream the first link that works into ``dest``; return its URL."""
-    last: EngineUnavailable | None = None
-    for link in links:
-        url = urllib.parse.urljoin(base, link)
+def http_get(url: str, sink: Callable[[bytes], object], limits: Limits) -> int:
+    """Stream ``url`` into ``sink`` within ``limits``; the number of bytes received."""
+    check_http_url(url, "package index or link")
+    too_big = f"{url}: larger than the {limits.max_bytes} bytes {limits.declared_by or 'allowed'}"
+    late = f"{url}: not finished within {limits.deadline:g} s (read timeout {limits.timeout:g} s)"
+    request = urllib.request.Request(url, headers={"User-Agent": "ggmulti"})
+    received = 0
+    with _Watchdog(limits.deadline) as watchdog:
         try:
-            with _open_url(url, timeout) as response, dest.open("wb") as out:
-                size = 0
-                while chunk := response.read(1 << 20):
-                    size += len(chunk)
-                    if size > MAX_DOWNLOAD_BYTES:
-                        raise ModelError(f"{url}: larger than {MAX_DOWNLOAD_BYTES} bytes")
-                    out.write(chunk)
+            with _opener(watchdog).open(request, timeout=limits.timeout) as response:
+                length = response.headers.get("Content-Length", "")
+                if length.strip().isdigit() and int(length) > limits.max_bytes:
+                    raise ModelError(f"{too_big} (Content-Length {int(length)})")
+                while chunk := response.read1(1 << 16):  # read1: one socket read, so the checks run often
+                    received += len(chunk)
+                    if received > limits.max_bytes:
+                        raise ModelError(too_big)
+                    sink(chunk)
+                    if watchdog.expired.is_set():
+                        raise ModelError(late)
+        except GgmultiError:
+            raise
+        except (http.client.HTTPException, urllib.error.URLError, OSError, ValueError) as exc:
+            if watchdog.expired.is_set():
+                raise ModelError(late) from exc
+            raise _network_error(url, exc) from exc
+        if watchdog.expired.is_set():  # a socket cut by the watchdog reads as a clean end
+            raise ModelError(late)
+    return received
+
+
+def _file_sink(out: BinaryIO, path: Path) -> Callable[[bytes], object]:
+    def write(chunk: bytes) -> None:
+        try:
+            out.write(chunk)
+        except OSError as exc:
+            raise ModelError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+
+    return write
+
+
+def load_index(
+    url: str, timeout: float = NETWORK_TIMEOUT, deadline: float = NETWORK_DEADLINE
+) -> tuple[IndexEntry, ...]:
+    """An Argos-format package index, size-capped, within the read timeout and the deadline."""
+    check_http_url(url, "--index")
+    buffer = bytearray()
+    http_get(url, buffer.extend, Limits(MAX_INDEX_BYTES, timeout, deadline, "a package index may be"))
+    try:
+        data = json.loads(buffer.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ModelError(f"{url}: package index is not valid JSON") from exc
+    return parse_index(data, url)
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(x[:18]) for x in re.findall(r"\d+", version))
+
+
+def _archive_file_name(entry: IndexEntry, from_code: str, lang: str) -> str:
+    name = PurePosixPath(urllib.parse.urlsplit(entry.links[0]).path).name
+    return name if _ARCHIVE_NAME.fullmatch(name) else f"translate-{from_code}_{lang}.argosmodel"
+
+
+def _download(entry: IndexEntry, dest: Path, limits: Limits) -> str:
+    """Stream the first link that answers into ``dest``; return its URL."""
+    last: EngineUnavailable | None = None
+    for url in entry.links:
+        try:
+            with dest.open("wb") as out:
+                http_get(url, _file_sink(out, dest), limits)
             return url
-        except (TimeoutError, urllib.error.URLError, OSError, ValueError) as exc:
-            last = _network_error(url, exc)
-    raise last or ModelError("package index entry has no download links")
+        except EngineUnavailable as exc:
+            last = exc
+        except OSError as exc:
+            raise ModelError(f"{dest}: cannot write ({exc.strerror or exc})") from exc
+    assert last is not None  # parse_index refuses entries without links
+    raise last
 
 
 def fetch(
@@ -500,9 +948,19 @@ def fetch(
     root: Path | None = None,
     lock_path: Path | None = None,
     timeout: float = NETWORK_TIMEOUT,
+    deadline: float = NETWORK_DEADLINE,
+    max_download_bytes: int = MAX_DOWNLOAD_BYTES,
 ) -> list[InstallResult]:
-    """Download and install from_code->LANG packages from an index, verifying index and lock sha256."""
+    """Download and install from_code->LANG packages from an index, verifying index and lock sha256.
+
+    Downloads go to a hidden folder inside the models folder (same file system as the install, never
+    $TMPDIR), removed on every exit path; the caller turns SIGTERM into an exception so that holds.
+    """
     root = root or packages_dir()
+    check_lang_code(from_code, "--from")
+    for lang in langs:
+        check_lang_code(lang, "language")
+    check_http_url(index_url, "--index")
     lock = read_lock(lock_path) if lock_path else {}
     wanted = [(lang, pair_name(from_code, lang)) for lang in langs]
     todo = []
@@ -519,49 +977,89 @@ def fetch(
         todo.append((lang, pair))
     if not todo:
         return []
-    index = load_index(index_url, timeout)
+    index = load_index(index_url, timeout, deadline)
     results: list[InstallResult] = []
     problems: list[str] = []
     for lang, pair in todo:
-        candidates = [e for e in index if _serves(e, from_code, lang) and e.get("links")]
-        pinned = lock.get(pair)
-        if pinned is not None and pinned.package_version:
-            candidates = [
-                e for e in candidates if str(e.get("package_version", "")) == pinned.package_version
-            ]
-        if not candidates:
-            pin = f" version {pinned.package_version} pinned in models.lock" if pinned else ""
-            problems.append(f"{index_url}: no {pair} package{pin}")
-            continue
-        entry = max(candidates, key=lambda e: _version_key(str(e.get("package_version", ""))))
-        expected = entry.get("sha256")
-        if expected is not None and not (isinstance(expected, str) and _SHA256.fullmatch(expected.lower())):
-            problems.append(f"{index_url}: {pair} entry has a malformed sha256")
-            continue
-        links = [str(x) for x in entry["links"]] if isinstance(entry["links"], list) else []
-        with tempfile.TemporaryDirectory(prefix="ggmulti-fetch-") as tmp:
-            name = PurePosixPath(urllib.parse.urlparse(links[0]).path).name if links else ""
-            name = name if name.endswith(".argosmodel") else f"translate-{from_code}_{lang}.argosmodel"
-            dest = Path(tmp) / name
-            try:
-                _download(links, index_url, dest, timeout)
-                got = sha256_file(dest)
-                if expected is not None and got != expected.lower():
-                    raise ModelError(
-                        f"{name}: downloaded sha256 {got} does not match the index ({expected.lower()})"
-                    )
-                if pinned is not None and got != pinned.sha256:
-                    raise ModelError(
-                        f"{name}: downloaded sha256 {got} does not match models.lock for {pair} "
-                        f"({pinned.sha256})"
-                    )
-                results.append(install(dest, got, root=root, lock_path=lock_path, record_name=name))
-                lock = read_lock(lock_path) if lock_path else {}
-            except GgmultiError as exc:
-                problems.append(str(exc))
+        try:
+            results.append(
+                _fetch_one(
+                    index,
+                    index_url,
+                    from_code,
+                    lang,
+                    lock.get(pair),
+                    root,
+                    lock_path,
+                    timeout,
+                    deadline,
+                    max_download_bytes,
+                )
+            )
+            lock = read_lock(lock_path) if lock_path else {}
+        except GgmultiError as exc:
+            problems.append(str(exc))
     if problems:
         raise ModelError("\n".join(problems))
     return results
+
+
+def _fetch_one(
+    index: Sequence[IndexEntry],
+    index_url: str,
+    from_code: str,
+    lang: str,
+    pinned: LockEntry | None,
+    root: Path,
+    lock_path: Path | None,
+    timeout: float,
+    deadline: float,
+    max_download_bytes: int,
+) -> InstallResult:
+    pair = pair_name(from_code, lang)
+    candidates = [e for e in index if e.meta.serves(from_code, lang)]
+    if pinned is not None and pinned.package_version:
+        candidates = [e for e in candidates if e.meta.version == pinned.package_version]
+    if not candidates:
+        pin = f" version {pinned.package_version} pinned in models.lock" if pinned else ""
+        raise ModelError(f"{index_url}: no {pair} package{pin}")
+    entry = max(candidates, key=lambda e: _version_key(e.meta.version))
+    if entry.size is not None and entry.size > max_download_bytes:
+        raise ModelError(
+            f"{index_url}: the {pair} package declares {entry.size} bytes, over {max_download_bytes}"
+        )
+    limits = Limits(
+        entry.size or max_download_bytes,
+        timeout,
+        deadline,
+        "the index declares" if entry.size else "allowed without a declared size",
+    )
+    name = _archive_file_name(entry, from_code, lang)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".fetch-", dir=root))
+    except OSError as exc:
+        raise ModelError(f"{root}: cannot create the models folder ({exc.strerror or exc})") from exc
+    try:
+        free = shutil.disk_usage(tmp).free
+        if entry.size is not None and 2 * entry.size > free:  # the archive, then about as much unpacked
+            raise ModelError(
+                f"{root}: the {pair} package needs about {2 * entry.size} bytes, {free} are free"
+            )
+        dest = tmp / name
+        url = _download(entry, dest, limits)
+        if entry.size is not None and dest.stat().st_size != entry.size:
+            raise ModelError(f"{url}: {dest.stat().st_size} bytes, the index declares {entry.size}")
+        got = sha256_file(dest)
+        if entry.sha256 is not None and got != entry.sha256:
+            raise ModelError(f"{name}: downloaded sha256 {got} does not match the index ({entry.sha256})")
+        if pinned is not None and got != pinned.sha256:
+            raise ModelError(
+                f"{name}: downloaded sha256 {got} does not match models.lock for {pair} ({pinned.sha256})"
+            )
+        return install(dest, got, root=root, lock_path=lock_path, record_name=name, expect=(from_code, lang))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def iter_lock_status(
