@@ -9,8 +9,9 @@ import pytest
 from ggmulti.config import load_config
 from ggmulti.glossary.load import load_glossary
 from ggmulti.model import Origin, Release, Segment, TranslatedRelease, TranslatedSegment
+from ggmulti.segment import join_sentences
 from ggmulti.speech.espeak import EspeakEngine
-from ggmulti.speech.stage import NoAudio, SpokenEdition, SpokenForms, join_sentences, speak_editions
+from ggmulti.speech.stage import NoAudio, SpokenEdition, SpokenForms, speak_editions
 
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = load_glossary(ROOT / "glossary")

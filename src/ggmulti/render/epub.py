@@ -23,8 +23,8 @@ from typing import Any
 from lxml import etree
 
 from ..model import Origin, TranslatedRelease, TranslatedSegment
+from ..segment import join_sentences
 from ..speech.encode import SentenceTiming
-from ..speech.stage import join_sentences
 
 OPF_NS = "http://www.idpf.org/2007/opf"
 DC_NS = "http://purl.org/dc/elements/1.1/"

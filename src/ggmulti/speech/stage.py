@@ -14,20 +14,15 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import regex
-
 from ..config import Config, LanguageConfig
 from ..errors import EngineUnavailable
 from ..glossary.match import Matcher, normalise
 from ..glossary.model import Glossary, Term
 from ..model import TranslatedRelease, TranslatedSegment
+from ..segment import join_sentences
 from .encode import EncodedAudio, SentenceTiming, SpokenParagraph, SpokenSentence, Tags, encode_edition
 from .espeak import EspeakEngine, EspeakSession
 from .voice import unusable_reason
-
-# No space between two sentences when the first ends in full-width punctuation or both are Han/kana.
-_FULL_STOP = regex.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f]$")
-_CLOSE_UP = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff00-\uffef]")
 
 
 @dataclass(frozen=True)
@@ -75,18 +70,6 @@ class SpokenForms:
             at = hit.end
         out.append(text[at:])
         return "".join(out)
-
-
-def join_sentences(texts: Sequence[str]) -> str:
-    """Sentences of one paragraph as written: a space between them, none between Chinese ones."""
-    out = ""
-    for text in texts:
-        if out and not (
-            _FULL_STOP.search(out) or (_CLOSE_UP.search(out[-1:]) and _CLOSE_UP.search(text[:1]))
-        ):
-            out += " "
-        out += text
-    return out
 
 
 @dataclass(frozen=True)
