@@ -33,10 +33,9 @@ from hypothesis import strategies as st
 import ggmulti
 from ggmulti.cli import main
 from ggmulti.cli_models import translate_text
-from ggmulti.errors import EngineUnavailable
+from ggmulti.errors import EngineUnavailable, ModelError
 from ggmulti.translate.models import (
     IndexEntry,
-    ModelError,
     fetch,
     install,
     installed_models,

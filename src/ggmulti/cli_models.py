@@ -19,11 +19,11 @@ from typing import IO, Protocol
 import click
 
 from .config import Config, load_config
-from .errors import EngineUnavailable, InputError
+from .errors import EngineUnavailable, InputError, ModelError
 from .glossary.load import load_glossary
 from .glossary.pin import Pinner
 from .ingest import MAX_RELEASE_CHARS
-from .segment import split_sentences
+from .segment import join_sentences, split_sentences
 from .translate.api import Translator
 from .translate.argos import DecodeOptions, Engines
 from .translate.cache import TranslationCache
@@ -32,7 +32,6 @@ from .translate.models import (
     NETWORK_DEADLINE,
     NETWORK_TIMEOUT,
     PUBLIC_INDEX_URL,
-    ModelError,
     install,
     iter_lock_status,
     packages_dir,
@@ -44,7 +43,6 @@ from .translate.models import (
 from .translate.models import fetch as fetch_models
 
 # Languages written without spaces between sentences.
-_JOIN_WITHOUT_SPACE = frozenset({"zh", "ja"})
 
 
 class _HasText(Protocol):
@@ -79,11 +77,8 @@ def translate_text(
         raise EngineUnavailable(
             f"{translator.engine} returned {len(outputs)} translations for {len(flat)} sentences"
         )
-    joiner = "" if target_lang in _JOIN_WITHOUT_SPACE else " "
-    lines, it = [], iter(outputs)
-    for para in paragraphs:
-        lines.append(joiner.join(next(it) for _ in para))
-    return "\n".join(lines)
+    it = iter(outputs)
+    return "\n".join(join_sentences([next(it) for _ in para]) for para in paragraphs)
 
 
 def _read_text(file: IO[str]) -> str:

@@ -42,6 +42,10 @@ class EngineUnavailable(GgmultiError):
     """No translation engine or voice can serve a request; never papered over with a substitute."""
 
 
+class ModelError(GgmultiError):
+    """A translation package, the lock file or a package index is unusable (one line per problem)."""
+
+
 class OutputError(GgmultiError):
     """Writing to the output folder was refused (path escapes it, one path written twice, ...)."""
 

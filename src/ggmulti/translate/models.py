@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO
 
-from ..errors import EngineUnavailable, GgmultiError
+from ..errors import EngineUnavailable, GgmultiError, ModelError
 from ..store import atomic_write
 
 PUBLIC_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
@@ -63,10 +63,6 @@ NETWORK_DEADLINE = 3600.0  # seconds one whole request (index or package) may ta
 _LANG_CODE = re.compile(r"[A-Za-z]{2,3}(?:_[A-Za-z0-9]{1,8})*")  # "-" separates the pair
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _ARCHIVE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}\.argosmodel")
-
-
-class ModelError(GgmultiError):
-    """A translation package, the lock file or a package index is unusable (one line per problem)."""
 
 
 @dataclass(frozen=True)
