@@ -28,5 +28,4 @@ bench: setup
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(OUT)/* .pytest_cache .mypy_cache .ruff_cache
-	git checkout -- $(OUT)/README.md
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

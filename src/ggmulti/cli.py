@@ -158,15 +158,29 @@ def doctor(ctx: click.Context, as_json: bool, source_lang: str) -> None:
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @click.pass_context
 def verify_cmd(ctx: click.Context, out: Path) -> None:
-    """Re-hash every file listed in OUT/manifest.json; exit 1 if any is missing or differs."""
+    """Re-hash every file listed in OUT/manifest.json; exit 1 if any is missing, differs or is not listed."""
     result = verify(out)
     for line in result.problems:
         _err(f"error: {line}")
-    for rel in result.unlisted:
-        _err(f"note: {rel} is not listed in the manifest")
     click.echo(f"{out}: {result.checked} file(s) checked, {len(result.problems)} problem(s)")
     if result.problems:
         ctx.exit(EXIT_INPUT)
+
+
+@cli.command(name="withdraw")
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("-q", "--quiet", is_flag=True, help="Only print problems.")
+@click.pass_context
+def withdraw_cmd(ctx: click.Context, ids: tuple[str, ...], out: Path, quiet: bool) -> None:
+    """Take the releases IDS down from OUT: their editions go, what listed them is rebuilt, it is recorded."""
+    from .withdraw import withdraw
+
+    result = withdraw(_config(ctx), ids, out, log=(lambda _m: None) if quiet else _err)
+    click.echo(
+        f"{out}: withdrew {', '.join(result.withdrawn)} ({result.files_removed} file(s) removed); "
+        f"{result.releases_left} release(s) remain"
+    )
 
 
 @contextlib.contextmanager

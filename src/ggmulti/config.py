@@ -6,7 +6,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -63,6 +63,11 @@ class BuildConfig(_Strict):
         return v
 
 
+class BundlesConfig(_Strict):
+    # A center downloads one period at a time ("Lao — November 2025"); a new release rebuilds only its own.
+    period: Literal["month", "quarter", "year"] = "month"
+
+
 class TranslationConfig(_Strict):
     beam_size: int = Field(default=4, ge=1, le=16)
     compute_type: str = "default"
@@ -89,6 +94,7 @@ class GlossaryConfig(_Strict):
 class _RawConfig(_Strict):
     publisher: PublisherConfig = PublisherConfig()
     glossary: GlossaryConfig = GlossaryConfig()
+    bundles: BundlesConfig = BundlesConfig()
     build: BuildConfig = BuildConfig()
     paths: PathsConfig = PathsConfig()
     translation: TranslationConfig = TranslationConfig()
@@ -111,6 +117,7 @@ class Config:
     models_dir: Path | None = None
     cache_path: Path | None = None
     names_lang: str = "ko"  # [glossary] original
+    bundles: BundlesConfig = field(default_factory=BundlesConfig)
 
     def language(self, code: str) -> LanguageConfig:
         return self.languages[code]
@@ -229,4 +236,5 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
         models_dir=resolve(raw.translation.models_dir) if raw.translation.models_dir else None,
         cache_path=resolve(raw.translation.cache) if raw.translation.cache else default_cache_path(),
         names_lang=raw.glossary.original,
+        bundles=raw.bundles,
     )

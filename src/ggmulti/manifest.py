@@ -30,6 +30,7 @@ class ArtifactKind(StrEnum):
     PDF = "pdf"
     AUDIO = "audio"
     TRANSCRIPT = "transcript"
+    DATA = "data"  # the edition's text as JSON: sentences, their languages and origins, term checks
     CSS = "css"
     FEED = "feed"
     BUNDLE_PDF = "bundle-pdf"
@@ -141,6 +142,27 @@ class ReleaseEntry:
         return replace(self, editions=dict(sorted({**old.editions, **self.editions}.items())))
 
 
+@dataclass(frozen=True)
+class Bundle:
+    """One language's releases of one period, as a combined PDF and a zip for multicultural centers."""
+
+    lang: str
+    period: str  # "2025-11" (month), "2025-Q4" (quarter), "2025" (year) or "undated"
+    key: str  # hash of the editions it holds: unchanged key, bundle reused as it stands
+    releases: tuple[str, ...]  # newest first
+    audio: bool  # the zip carries MP3s (its label says so only then)
+    pdf: str
+    zip: str
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A release taken down with `ggmulti withdraw`: kept on record, its files gone."""
+
+    id: str
+    title: str
+
+
 def _sort_key(entry: ReleaseEntry) -> tuple[str, str]:
     # Newest first; undated releases last; ties broken by id so the order never depends on input order.
     return ("~" if not entry.date else _invert(entry.date), entry.id)
@@ -158,21 +180,28 @@ class Catalogue:
     generator: str = f"ggmulti {__version__}"
     releases: tuple[ReleaseEntry, ...] = ()
     site: tuple[Artifact, ...] = ()  # indexes, feeds, bundles, the stylesheet
-    bundles: Mapping[str, str] = field(default_factory=dict)  # language -> hash of what its bundle holds
+    bundles: Mapping[str, Bundle] = field(default_factory=dict)  # "lang/period" -> bundle, newest first
+    withdrawn: tuple[Withdrawal, ...] = ()
 
     @classmethod
     def of(
         cls,
         releases: Iterable[ReleaseEntry],
         site: Iterable[Artifact] = (),
-        bundles: Mapping[str, str] | None = None,
+        bundles: Iterable[Bundle] = (),
+        withdrawn: Iterable[Withdrawal] = (),
     ) -> Catalogue:
-        """A catalogue in canonical order: releases newest first, files by path, bundles by language."""
+        """A catalogue in canonical order: releases and bundles newest first, files by path."""
+        ordered = sorted(bundles, key=lambda b: (b.lang, b.period == "undated", _invert(b.period)))
         return cls(
             releases=tuple(sorted(releases, key=_sort_key)),
             site=tuple(sorted(site, key=lambda a: a.path)),
-            bundles=dict(sorted((bundles or {}).items())),
+            bundles={f"{b.lang}/{b.period}": b for b in ordered},
+            withdrawn=tuple(sorted(withdrawn, key=lambda w: w.id)),
         )
+
+    def bundles_of(self, lang: str) -> list[Bundle]:
+        return [b for b in self.bundles.values() if b.lang == lang]
 
     def release(self, release_id: str) -> ReleaseEntry | None:
         return next((r for r in self.releases if r.id == release_id), None)
@@ -192,7 +221,13 @@ class Catalogue:
             return self
         mine = {r.id: r for r in self.releases}
         releases = [mine.pop(r.id).over(r) if r.id in mine else r for r in old.releases]
-        return replace(self, releases=Catalogue.of([*releases, *mine.values()]).releases)
+        published = {r.id for r in self.releases}  # publishing a withdrawn release again restores it
+        withdrawn = [w for w in old.withdrawn if w.id not in published]
+        return replace(
+            self,
+            releases=Catalogue.of([*releases, *mine.values()]).releases,
+            withdrawn=Catalogue.of((), withdrawn=withdrawn).withdrawn,
+        )
 
 
 def dumps(value: Catalogue | Mapping[str, object]) -> bytes:

@@ -20,6 +20,7 @@ _EXTENSIONS = {
     ArtifactKind.PDF: "pdf",
     ArtifactKind.AUDIO: "mp3",
     ArtifactKind.TRANSCRIPT: "vtt",
+    ArtifactKind.DATA: "json",
 }
 
 
@@ -64,13 +65,11 @@ class LanguagePaths:
     def bundle_folder(self) -> str:
         return f"{self.lang}/bundle/"
 
-    @property
-    def bundle_pdf(self) -> str:
-        return f"{self.lang}/bundle/{self.lang}-releases.pdf"
+    def bundle_pdf(self, period: str) -> str:
+        return f"{self.lang}/bundle/{self.lang}-{period}.pdf"
 
-    @property
-    def bundle_zip(self) -> str:
-        return f"{self.lang}/bundle/{self.lang}-releases.zip"
+    def bundle_zip(self, period: str) -> str:
+        return f"{self.lang}/bundle/{self.lang}-{period}.zip"
 
     def edition(self, release_id: str) -> EditionPaths:
         return EditionPaths(release_id, self.lang)

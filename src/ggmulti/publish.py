@@ -13,7 +13,7 @@ from . import manifest as mf
 from .config import Config
 from .detect import LanguageChecker
 from .errors import BuildFailed, ConfigError
-from .formats import selected
+from .formats import Format, selected
 from .formats.api import (
     BuildContext,
     EditionJob,
@@ -166,8 +166,17 @@ def _edition_entry(tr: TranslatedRelease | Unavailable) -> EditionEntry:
     )
 
 
-def _strict_refusals(translated: Mapping[EditionKey, TranslatedRelease | Unavailable]) -> list[str]:
+def _strict_refusals(
+    translated: Mapping[EditionKey, TranslatedRelease | Unavailable], requested: Sequence[str]
+) -> list[str]:
+    """What --strict refuses: partial editions, missed terms, and a language asked for by --lang
+    that gets nothing at all (a build that publishes nothing of what was asked is not a success)."""
     refused = []
+    for lang in requested:
+        results = [tr for (_rid, code), tr in translated.items() if code == lang]
+        if results and all(isinstance(tr, Unavailable) for tr in results):
+            why = sorted({tr.reason for tr in results if isinstance(tr, Unavailable)})
+            refused.append(f"--lang {lang}: nothing can be published ({'; '.join(why)})")
     for (rid, lang), tr in translated.items():
         if isinstance(tr, Unavailable):
             continue
@@ -225,7 +234,7 @@ def publish(
             report.engine_segments = resources.cache.misses
             report.cached_segments = resources.cache.hits
     started = report.timed("translate", started)
-    if options.strict and (refused := _strict_refusals(translated)):
+    if options.strict and (refused := _strict_refusals(translated, options.languages)):
         raise BuildFailed(refused)
 
     store = OutputStore(options.out)
@@ -272,26 +281,42 @@ def publish(
     catalogue = Catalogue.of(entries).merged_over(old)
     started = report.timed("write editions", started)
 
-    site = SiteInput(
-        catalogue=catalogue,
-        translated={k: tr for k, tr in translated.items() if isinstance(tr, TranslatedRelease)},
-        edition_keys={k: p.inputs.key for k, p in plans.items()},
-        previous=old,
-    )
+    catalogue = build_site(ctx, catalogue, old, active)
+    started = report.timed("bundles, indexes, feeds", started)
+    commit(ctx.store, catalogue, old, report.to_json())
+    report.timed("manifest", started)
+    return catalogue, report
+
+
+def build_site(
+    ctx: BuildContext, catalogue: Catalogue, old: Catalogue | None, active: Sequence[Format]
+) -> Catalogue:
+    """Every site format over the whole catalogue (indexes, feeds, bundles), written; the catalogue with them."""
+    site = SiteInput(catalogue=catalogue, previous=old)
     results: list[SiteResult] = []
     for fmt in active:
         if fmt.site is not None:
             results.append(fmt.site(ctx).generate(site, results))
-    site_files = [a for r in results for a in (*_write(ctx, r.outputs), *r.kept)]
-    bundles = {lang: key for r in results for lang, key in r.bundles.items()}
-    catalogue = replace(
-        catalogue, site=Catalogue.of((), site_files).site, bundles=dict(sorted(bundles.items()))
-    )
-    started = report.timed("bundles, indexes, feeds", started)
-    store.write(mf.REPORT_NAME, mf.dumps(report.to_json()), mf.ArtifactKind.REPORT)
+    files = [a for r in results for a in (*_write(ctx, r.outputs), *r.kept)]
+    made = Catalogue.of((), files, [b for r in results for b in r.bundles])
+    return replace(catalogue, site=made.site, bundles=made.bundles)
+
+
+def commit(
+    store: OutputStore, catalogue: Catalogue, old: Catalogue | None, report: Mapping[str, object]
+) -> None:
+    """Remove what the catalogue no longer lists, then write the report and, last, the manifest.
+
+    Files go before the manifest: a build killed in between leaves an old manifest that lists a missing
+    file, which the next build notices and mends (never a file nobody lists).
+    """
+    if old is not None:
+        listed = {a.path for a in catalogue.artifacts()}
+        for artifact in old.artifacts():
+            if artifact.path not in listed:
+                store.remove(artifact.path)
+    store.write(mf.REPORT_NAME, mf.dumps(report), mf.ArtifactKind.REPORT)
     store.write(mf.MANIFEST_NAME, mf.dumps(catalogue), mf.ArtifactKind.MANIFEST)
-    report.timed("manifest", started)
-    return catalogue, report
 
 
 def _write(ctx: BuildContext, outputs: Sequence[Output]) -> tuple[Artifact, ...]:

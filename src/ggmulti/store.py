@@ -86,6 +86,15 @@ class OutputStore:
         self._written.add(relpath)
         return Artifact(kind=kind, path=relpath, sha256=sha256_bytes(data), bytes=len(data))
 
+    def remove(self, relpath: str) -> None:
+        """Delete a file this folder's catalogue no longer lists (a withdrawn edition, a replaced bundle)."""
+        target = self.resolve(relpath)
+        target.unlink(missing_ok=True)
+        folder = target.parent
+        while folder != self.root and folder.is_relative_to(self.root) and not any(folder.iterdir()):
+            folder.rmdir()  # an emptied language or bundle folder goes too
+            folder = folder.parent
+
     def read(self, relpath: str) -> bytes | None:
         target = self.resolve(relpath)
         try:

@@ -11,6 +11,8 @@ from . import manifest as mf
 from .errors import OutputError
 from .store import OutputStore
 
+IGNORED = frozenset({".ggmulti.lock"})  # the build's own lock (see store.py), never published
+
 
 @dataclass
 class VerifyResult:
@@ -40,8 +42,10 @@ def verify(out: Path) -> VerifyResult:
             result.problems.append(f"{rel}: missing")
         elif len(content) != artifact.bytes or hashlib.sha256(content).hexdigest() != artifact.sha256:
             result.problems.append(f"{rel}: content differs from the manifest (sha256 or size)")
-    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+    # Anything else in the folder is a problem: the manifest is the one truth about what is published.
+    for path in sorted(p for p in out.rglob("*") if p.is_file() or p.is_symlink()):
         rel = path.relative_to(out).as_posix()
-        if rel not in listed and not path.name.startswith(".") and rel != "README.md":
+        if rel not in listed and rel not in IGNORED:
             result.unlisted.append(rel)
+            result.problems.append(f"{rel}: not listed in the manifest")
     return result

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .api import BuildContext, EditionFormat, SiteFormat
 from .audio import AudioEditions
 from .bundle import Bundles
+from .data import EditionData
 from .feeds import PodcastFeeds
 from .html import HtmlEditions
 from .pdf import PdfEditions
@@ -26,6 +27,7 @@ class Format:
 
 
 FORMATS: tuple[Format, ...] = (
+    Format("data", edition=EditionData, site=None),  # every edition's text: what bundles are made from
     Format("audio", edition=AudioEditions, site=PodcastFeeds),
     Format("pdf", edition=PdfEditions, site=Bundles),
     Format("html", edition=HtmlEditions, site=SiteIndexes),
@@ -37,5 +39,8 @@ def format_names() -> tuple[str, ...]:
 
 
 def selected(names: Sequence[str]) -> tuple[Format, ...]:
-    """The formats asked for, in build order; the site's pages (html) are always made."""
-    return tuple(f for f in FORMATS if f.name in names or f.name == "html")
+    """The formats asked for, in build order; the edition text and the site's pages are always made."""
+    return tuple(f for f in FORMATS if f.name in names or f.name in ALWAYS)
+
+
+ALWAYS = ("data", "html")

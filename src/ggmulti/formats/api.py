@@ -13,7 +13,7 @@ from typing import Protocol
 
 from ..config import Config
 from ..glossary.model import Glossary
-from ..manifest import Artifact, ArtifactKind, Catalogue
+from ..manifest import Artifact, ArtifactKind, Bundle, Catalogue
 from ..model import TranslatedRelease
 from ..paths import EditionPaths
 from ..render.html import HtmlRenderer
@@ -55,19 +55,17 @@ class EditionResult:
 
 @dataclass(frozen=True)
 class SiteInput:
-    """What site formats are made from: the merged catalogue, and this build's translated editions."""
+    """What site formats are made from: the whole catalogue, this build's entries merged in."""
 
     catalogue: Catalogue  # every release published so far, this build's included
-    translated: Mapping[EditionKey, TranslatedRelease]  # editions translated in this build
-    edition_keys: Mapping[EditionKey, str]  # their input keys (a bundle is keyed by its editions')
-    previous: Catalogue | None  # the catalogue before this build
+    previous: Catalogue | None  # the catalogue before this build (what can be reused)
 
 
 @dataclass(frozen=True)
 class SiteResult:
     outputs: tuple[Output, ...] = ()
     kept: tuple[Artifact, ...] = ()  # files of an earlier build that are still current
-    bundles: Mapping[str, str] = field(default_factory=dict)  # language -> key of what its bundle holds
+    bundles: tuple[Bundle, ...] = ()
 
     def has(self, path: str) -> bool:
         return any(o.path == path for o in self.outputs) or any(a.path == path for a in self.kept)

@@ -1,8 +1,11 @@
-"""Per-language bundles for multicultural centers: one PDF of every release and a zip to hand out.
+"""Bundles for multicultural centers: per language and period, one combined PDF and a zip to hand out.
 
-A center prints one file or copies one zip to a USB stick. A bundle is rebuilt only when an edition in
-it changed (its key is made of the editions' keys, which cover the templates), and has fixed bytes for
-the same input: the PDF through the renderer's fixed /ID, the zip with fixed times, modes and order.
+A center prints one file or copies one zip to a USB stick ("Lao — November 2025"). Bundles are made
+over the whole catalogue from the published editions' text (formats/data.py), so publishing one new
+release rebuilds only its own period's bundle, and every other bundle stays byte for byte. A bundle's
+key is made of its editions' keys (which cover the templates): same key, bundle reused as it stands.
+Fixed bytes for the same input: the PDF through the renderer's fixed /ID, the zip with fixed times,
+modes and order.
 """
 
 from __future__ import annotations
@@ -13,20 +16,42 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..incremental import bundle_key, intact
-from ..manifest import Artifact, ArtifactKind, ReleaseEntry
+from ..manifest import Artifact, ArtifactKind, Bundle, Catalogue, ReleaseEntry
 from ..model import TranslatedRelease
 from ..paths import LanguagePaths
 from ..render.html import BundleEntry
 from .api import BuildContext, Output, SiteInput, SiteResult
+from .data import load_translated
 
 if TYPE_CHECKING:
     from ..render.pdf import PdfRenderer
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no wall clock in the output
+UNDATED = "undated"
 _STORED = (".pdf", ".mp3")  # already compressed
-_BUNDLE_KINDS = (ArtifactKind.BUNDLE_PDF, ArtifactKind.BUNDLE_ZIP)
 # Edition files a bundle zip carries, and the folder each goes to inside the zip.
 _MEMBERS = ((ArtifactKind.PDF, "pdf"), (ArtifactKind.AUDIO, "audio"), (ArtifactKind.TRANSCRIPT, "audio"))
+
+
+def period_of(date: str | None, period: str) -> str:
+    """The bundle a release belongs to: "2025-11" (month), "2025-Q4" (quarter), "2025" (year)."""
+    if not date:
+        return UNDATED
+    year, month = date[:4], int(date[5:7])
+    if period == "year":
+        return year
+    if period == "quarter":
+        return f"{year}-Q{(month - 1) // 3 + 1}"
+    return f"{year}-{month:02d}"
+
+
+def planned(catalogue: Catalogue, period: str) -> dict[tuple[str, str], list[ReleaseEntry]]:
+    """(language, period) -> the releases with a listed edition in that language, newest first."""
+    groups: dict[tuple[str, str], list[ReleaseEntry]] = {}
+    for entry, lang, edition in catalogue.editions():
+        if edition.listed and edition.artifact(ArtifactKind.DATA) is not None:
+            groups.setdefault((lang, period_of(entry.date, period)), []).append(entry)
+    return groups
 
 
 class Bundles:
@@ -34,59 +59,68 @@ class Bundles:
         self.ctx = ctx
 
     def generate(self, site: SiteInput, earlier: Sequence[SiteResult]) -> SiteResult:
-        keys: dict[str, list[str]] = {}
-        for (_rid, lang), key in site.edition_keys.items():
-            keys.setdefault(lang, []).append(key)
-        wanted = {lang: bundle_key(lang, k) for lang, k in keys.items()}
+        groups = planned(site.catalogue, self.ctx.config.bundles.period)
         old = site.previous
-        old_files = [a for a in old.site if a.kind in _BUNDLE_KINDS] if old is not None else []
-
-        def files_of(lang: str) -> list[Artifact]:
-            return [a for a in old_files if a.path.startswith(LanguagePaths(lang).bundle_folder)]
-
-        reuse = {
-            lang
-            for lang, key in wanted.items()
-            if old is not None
-            and old.bundles.get(lang) == key
-            and (files := files_of(lang))
-            and intact(self.ctx.store, files)
-        }
-        kept = tuple(a for lang in sorted(reuse) for a in files_of(lang))
-        rebuild = sorted(set(wanted) - reuse)
         outputs: list[Output] = []
-        done = set(reuse)
-        if rebuild:
-            from ..render.pdf import PdfRenderer  # WeasyPrint: imported only when a bundle is built
+        kept: list[Artifact] = []
+        bundles: list[Bundle] = []
+        renderer: PdfRenderer | None = None
+        for (lang, period), entries in sorted(groups.items()):
+            editions = [e.editions[lang] for e in entries]
+            key = bundle_key(f"{lang}/{period}", [ed.inputs.key for ed in editions if ed.inputs is not None])
+            previous = old.bundles.get(f"{lang}/{period}") if old is not None else None
+            files = (
+                [a for a in old.site if previous and a.path in (previous.pdf, previous.zip)] if old else []
+            )
+            if (
+                previous is not None
+                and previous.key == key
+                and len(files) == 2
+                and intact(self.ctx.store, files)
+            ):
+                kept += files
+                bundles.append(previous)
+                continue
+            if renderer is None:
+                from ..render.pdf import PdfRenderer  # WeasyPrint: imported only when a bundle is built
 
-            self.ctx.log(f"building bundles: {', '.join(rebuild)}")
-            renderer = PdfRenderer()  # fonts loaded once for every bundle of the build
-            for lang in rebuild:
-                chosen = [
-                    (entry, tr)
-                    for entry in site.catalogue.releases
-                    if (tr := site.translated.get((entry.id, lang))) is not None
-                ]
-                if chosen:
-                    outputs += self._bundle(renderer, lang, chosen)
-                    done.add(lang)
-        return SiteResult(
-            outputs=tuple(outputs),
-            kept=kept,
-            bundles={lang: key for lang, key in wanted.items() if lang in done},
-        )
+                renderer = PdfRenderer()  # fonts loaded once for every bundle of the build
+            self.ctx.log(f"building bundle {lang} {period}")
+            made, audio = self._bundle(renderer, lang, period, entries)
+            outputs += made
+            paths = LanguagePaths(lang)
+            bundles.append(
+                Bundle(
+                    lang=lang,
+                    period=period,
+                    key=key,
+                    releases=tuple(e.id for e in entries),
+                    audio=audio,
+                    pdf=paths.bundle_pdf(period),
+                    zip=paths.bundle_zip(period),
+                )
+            )
+        return SiteResult(outputs=tuple(outputs), kept=tuple(kept), bundles=tuple(bundles))
 
     def _bundle(
-        self, renderer: PdfRenderer, lang: str, chosen: Sequence[tuple[ReleaseEntry, TranslatedRelease]]
-    ) -> list[Output]:
-        """Bundle PDF + zip for one language, newest release first."""
+        self, renderer: PdfRenderer, lang: str, period: str, entries: Sequence[ReleaseEntry]
+    ) -> tuple[list[Output], bool]:
+        """Bundle PDF + zip for one language and period, newest release first; and whether it has audio."""
         config, html = self.ctx.config, self.ctx.html
         cfg = config.language(lang)
         paths = LanguagePaths(lang)
+        chosen: list[tuple[ReleaseEntry, TranslatedRelease]] = []
+        for entry in entries:
+            text = entry.editions[lang].artifact(ArtifactKind.DATA)
+            tr = load_translated(self.ctx, text.path) if text is not None else None
+            if tr is not None:
+                chosen.append((entry, tr))
+        label = html.period_label(period, cfg)
         document = renderer.render(
-            html.bundle_print(cfg, [tr for _, tr in chosen]), identity=f"bundle/{lang}"
+            html.bundle_print(cfg, [tr for _, tr in chosen], period=label), identity=f"bundle/{lang}/{period}"
         )
-        members: list[tuple[str, bytes]] = [(paths.bundle_pdf.rsplit("/", 1)[-1], document)]
+        combined = paths.bundle_pdf(period).rsplit("/", 1)[-1]
+        members: list[tuple[str, bytes]] = [(combined, document)]
         index: list[BundleEntry] = []
         for entry, tr in chosen:
             edition = entry.editions[lang]
@@ -110,11 +144,13 @@ class Bundles:
                     transcript=found.get(ArtifactKind.TRANSCRIPT),
                 )
             )
-        members.append(("index.html", html.bundle_index(cfg, index).encode("utf-8")))
+        audio = any(e.audio for e in index)
+        page = html.bundle_index(cfg, index, period=label, combined=combined)
+        members.append(("index.html", page.encode("utf-8")))
         return [
-            Output(paths.bundle_pdf, ArtifactKind.BUNDLE_PDF, document),
-            Output(paths.bundle_zip, ArtifactKind.BUNDLE_ZIP, deterministic_zip(members)),
-        ]
+            Output(paths.bundle_pdf(period), ArtifactKind.BUNDLE_PDF, document),
+            Output(paths.bundle_zip(period), ArtifactKind.BUNDLE_ZIP, deterministic_zip(members)),
+        ], audio
 
 
 def deterministic_zip(members: Sequence[tuple[str, bytes]]) -> bytes:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from ..manifest import ArtifactKind
 from ..paths import SITE_INDEX, STYLESHEET, LanguagePaths, href
-from ..render.html import IndexEntry, LanguageLink
+from ..render.html import BundleLink, IndexEntry, LanguageLink
 from .api import BuildContext, Output, SiteInput, SiteResult
 
 
@@ -50,11 +50,19 @@ class SiteIndexes:
                 }
             )
             if entries:
+                bundles = [
+                    BundleLink(
+                        label=html.period_label(b.period, cfg),
+                        pdf=href(paths.index, b.pdf),
+                        zip=href(paths.index, b.zip),
+                        audio=b.audio,
+                    )
+                    for result in earlier
+                    for b in result.bundles
+                    if b.lang == code
+                ]
                 page = html.language_index(
-                    cfg,
-                    entries,
-                    bundle=any(result.has(paths.bundle_pdf) for result in earlier),
-                    feed=any(result.has(paths.feed) for result in earlier),
+                    cfg, entries, bundles=bundles, feed=any(result.has(paths.feed) for result in earlier)
                 )
                 outputs.append(Output(paths.index, ArtifactKind.HTML, page.encode("utf-8")))
                 links.append(

@@ -10,6 +10,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 from markupsafe import Markup, escape
 
+from .. import dates
 from ..config import Config, LanguageConfig, builtin_language
 from ..errors import ConfigError
 from ..glossary.model import Glossary
@@ -89,6 +90,16 @@ class ReleaseView:
     paragraphs: tuple[tuple[SegmentView, ...], ...]
     names: tuple[NameNote, ...]
     anchor: str = ""  # its id in a bundle
+
+
+@dataclass(frozen=True)
+class BundleLink:
+    """A bundle as a language index offers it (hrefs relative to the index)."""
+
+    label: Markup
+    pdf: str
+    zip: str
+    audio: bool
 
 
 @dataclass(frozen=True)
@@ -225,20 +236,44 @@ class HtmlRenderer:
                 found[check.term_id] = NameNote(shown, original, self._lang_tag(original_lang))
         return list(found.values())
 
-    def bundle_print(self, lang: LanguageConfig, releases: Sequence[TranslatedRelease]) -> str:
-        """One print HTML for a language's releases: cover, table of contents (page numbers), each release."""
+    def phrase(self, lang: str, key: str, **values: str) -> Markup:
+        """An interface string with its {placeholders} filled (values escaped), English fallback marked."""
+        own = self._ui.get(lang, {}).get(key)
+        if own is not None:
+            return Markup(escape(own)).format(**values)
+        english = Markup(escape(self._ui[FALLBACK_UI_LANG][key])).format(**values)
+        return Markup('<span lang="en">{}</span>').format(english)
+
+    def period_label(self, period: str, lang: LanguageConfig) -> Markup:
+        """A bundle's heading: "Releases of November 2025" in the reader's language, or the undated one."""
+        if period == "undated":
+            return self.ui(lang.code)["bundle_undated"]
+        return self.phrase(lang.code, "bundle_period", period=dates.period_label(period, lang.bcp47))
+
+    def bundle_print(
+        self, lang: LanguageConfig, releases: Sequence[TranslatedRelease], *, period: Markup
+    ) -> str:
+        """One print HTML for a language's releases of a period: cover, contents (page numbers), releases."""
         items = [self._release_view(tr, anchor=f"r-{tr.release.id}") for tr in releases]
         return self._render(
             "bundle.pdf.html.j2",
             **self._common(lang, ""),
             releases=items,
+            period=period,
             css=Markup(self.stylesheet("print.css.j2")),
         )
 
-    def bundle_index(self, lang: LanguageConfig, entries: Sequence[BundleEntry]) -> str:
-        """The index page inside a language's zip: self-contained, opens from a USB stick with no server."""
+    def bundle_index(
+        self, lang: LanguageConfig, entries: Sequence[BundleEntry], *, period: Markup, combined: str
+    ) -> str:
+        """The index page inside a zip: self-contained, opens from a USB stick with no server."""
         return self._render(
-            "bundle_index.html.j2", **self._common(lang, ""), entries=entries, css=Markup(self.stylesheet())
+            "bundle_index.html.j2",
+            **self._common(lang, ""),
+            entries=entries,
+            period=period,
+            combined=combined,
+            css=Markup(self.stylesheet()),
         )
 
     def _paragraph(self, para: Sequence[TranslatedSegment]) -> tuple[SegmentView, ...]:
@@ -277,11 +312,16 @@ class HtmlRenderer:
         )
 
     def language_index(
-        self, lang: LanguageConfig, entries: Sequence[IndexEntry], *, bundle: bool = False, feed: bool = False
+        self,
+        lang: LanguageConfig,
+        entries: Sequence[IndexEntry],
+        *,
+        bundles: Sequence[BundleLink] = (),
+        feed: bool = False,
     ) -> str:
-        """``bundle``: link the bundle PDF and zip; ``feed``: link the language's podcast feed.xml."""
+        """``bundles``: the language's bundles, newest first; ``feed``: link the podcast feed.xml."""
         return self._render(
-            "language_index.html.j2", **self._common(lang, "../"), entries=entries, bundle=bundle, feed=feed
+            "language_index.html.j2", **self._common(lang, "../"), entries=entries, bundles=bundles, feed=feed
         )
 
     def site_index(
