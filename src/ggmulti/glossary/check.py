@@ -111,10 +111,40 @@ def script_problems(term: Term, rules: dict[str, _Script]) -> list[Problem]:
     return problems
 
 
+@dataclass(frozen=True)
+class _Visibility:
+    shown: regex.Pattern[str]  # a letter or digit that shows on the page
+    edge: regex.Pattern[str]  # an invisible character at either end
+
+
+def _visibility() -> _Visibility:
+    invisible = r"[\p{Cc}\p{Cf}\p{Z}\p{Default_Ignorable_Code_Point}]"
+    return _Visibility(
+        regex.compile(r"(?!\p{Default_Ignorable_Code_Point})[\p{L}\p{N}]"),
+        regex.compile(rf"\A{invisible}|{invisible}\Z"),
+    )
+
+
+def _invisible(form: str, visibility: _Visibility) -> str | None:
+    """Why a form cannot be a term: nothing in it shows (U+200B, ZWJ, punctuation), or it hides its ends.
+
+    Such a form never matches what a reader sees, and one made of format characters only would match
+    between the letters of every text.
+    """
+    if not visibility.shown.search(form):
+        codes = " ".join(f"U+{ord(c):04X}" for c in form[:8]) + (" ..." if len(form) > 8 else "")
+        return f"has no visible letter or digit ({codes})"
+    edge = visibility.edge.search(form.strip())
+    if edge is not None:
+        return f"starts or ends with an invisible character (U+{ord(edge.group()):04X})"
+    return None
+
+
 def consistency_problems(glossary: Glossary, scripts: dict[str, str] | None = None) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[str, Term] = {}
     rules = _scripts(scripts or {})
+    visibility = _visibility()
     for term in glossary.terms:
         if term.id in seen:
             first = seen[term.id]
@@ -139,6 +169,13 @@ def consistency_problems(glossary: Glossary, scripts: dict[str, str] | None = No
                     )
                 if not form.strip():
                     problems.append(Problem(term.file, term.line, f"{term.id}: empty {lang} form"))
+                elif (why := _invisible(form, visibility)) is not None:
+                    problems.append(Problem(term.file, term.line, f"{term.id}: {lang} form {form!r} {why}"))
+        for lang, form in term.spoken.items():
+            if form.strip() and (why := _invisible(form, visibility)) is not None:
+                problems.append(
+                    Problem(term.file, term.line, f"{term.id}: spoken {lang} form {form!r} {why}")
+                )
         if term.dnt and len(term.forms) > 1 and len(set(term.forms.values())) > 1:
             problems.append(
                 Problem(
