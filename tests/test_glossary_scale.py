@@ -11,15 +11,17 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ggmulti.config import load_config
 from ggmulti.errors import GlossaryError
 from ggmulti.glossary.check import Problem, overlaps
-from ggmulti.glossary.load import check_directory, load_glossary
-from ggmulti.glossary.match import contains_form
+from ggmulti.glossary.load import check_directory, load_glossary, load_texts
+from ggmulti.glossary.match import CASED, Matcher, _body, _bounds, contains_form, normalise
 from ggmulti.glossary.model import Glossary, Term
+from ggmulti.model import TermHit
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = {code: cfg.script for code, cfg in load_config(ROOT / "ggmulti.toml").languages.items()}
@@ -174,3 +176,83 @@ def test_joiners_inside_a_form_are_kept(tmp_path: Path) -> None:
     )
     _, problems = check_directory(tmp_path, SCRIPTS)
     assert [p for p in problems if p.error] == []
+
+
+def alternation_hits(glossary: Glossary, lang: str, text: str) -> list[TermHit]:
+    """Matcher as it was: one regex alternation of every form, longest first."""
+    forms: dict[str, tuple[str, str]] = {}
+    for term in glossary.terms:
+        for form in term.source_forms(lang):
+            forms.setdefault(normalise(form, lang), (term.id, form))
+    ordered = sorted(forms.values(), key=lambda item: (-len(item[1]), item[1]))
+    if not ordered:
+        return []
+    before, after = _bounds(lang)
+    alternation = "|".join(f"(?P<t{i}>{_body(form, lang)})" for i, (_, form) in enumerate(ordered))
+    pattern = regex.compile(f"{before}(?:{alternation}){after}", regex.IGNORECASE if lang in CASED else 0)
+    return [
+        TermHit(ordered[int(str(m.lastgroup)[1:])][0], m.start(), m.end(), m.group())
+        for m in pattern.finditer(text)
+    ]
+
+
+MATCH_PIECES = ["Gyeonggi", "Province", "Centre", "-do", "s", "KOICA", "İstanbul", "ıi", "Straße", "ΣΑΣ", "ﬆ"]
+TEXT_PIECES = [
+    *MATCH_PIECES,
+    "gyeonggi",
+    "GYEONGGI",
+    "provinces",
+    "'s",
+    "’s",
+    "es",
+    "istanbul",
+    "ISTANBUL",
+    "STRASSE",
+    "σας",
+    "ﬅ",
+    "\u1fd3",
+    "\u0390",
+    " ",
+    "  ",
+    "\n",
+    "\u00a0",
+    "\u3000",
+    "x",
+    ",",
+    "京畿",
+    "道",
+]
+
+
+@st.composite
+def matcher_cases(draw: st.DrawFn) -> tuple[Glossary, str, str]:
+    lang = draw(st.sampled_from(["en", "vi", "zh", "ko"]))
+    pieces = MATCH_PIECES + (["京畿", "道", "京", "厅"] if lang in ("zh", "ko") else [])
+    terms = []
+    for i in range(draw(st.integers(1, 6))):
+        made = [
+            draw(st.sampled_from([" ", "  ", ""])).join(
+                draw(st.lists(st.sampled_from(pieces), min_size=1, max_size=3))
+            )
+            for _ in range(draw(st.integers(1, 3)))
+        ]
+        terms.append(Term(id=f"t{i}", kind="places", forms={lang: made[0]}, variants={lang: tuple(made[1:])}))
+    text = "".join(draw(st.lists(st.sampled_from(TEXT_PIECES), max_size=25)))
+    return Glossary(tuple(terms)), lang, text
+
+
+@settings(derandomize=True, max_examples=500, deadline=None)
+@given(matcher_cases())
+def test_matcher_finds_what_the_alternation_finds(case: tuple[Glossary, str, str]) -> None:
+    glossary, lang, text = case
+    assert Matcher(glossary, lang).find(text) == alternation_hits(glossary, lang, text)
+
+
+def test_matcher_on_generated_text_finds_what_the_alternation_finds() -> None:
+    glossary, _ = load_texts(_gen().generate(600, seed=5).files)
+    for lang in ("en", "zh", "vi", "lo", "hi", "ko"):
+        forms = [t.forms[lang] for t in glossary.terms if lang in t.forms]
+        text = " and ".join(forms[::7]) + ", ".join(f.upper() + "'s" for f in forms[1::9])
+        expected = alternation_hits(glossary, lang, text)
+        assert len(expected) > 50
+        assert Matcher(glossary, lang).find(text) == expected
