@@ -9,11 +9,11 @@ from babel.numbers import format_decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ggmulti.errors import QaInputError
 from ggmulti.translate.qa import (
     MAX_SEGMENT_CHARS,
     QaChecker,
     QaFinding,
-    QaInputError,
     check_segment,
     errors,
     extract_values,

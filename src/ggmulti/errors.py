@@ -72,3 +72,7 @@ class ReviewError(GgmultiError):
 
 class ToolMissing(GgmultiError):
     """An outside program a check needs (pdftotext, epubcheck, ...) is not installed."""
+
+
+class QaInputError(GgmultiError):
+    """A segment given to the translation QA checks is too long to be one sentence."""

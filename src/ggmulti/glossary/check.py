@@ -9,7 +9,7 @@ from itertools import combinations
 import ahocorasick
 import regex
 
-from .match import CASED, form_pattern, normalise
+from .match import cased, form_pattern, normalise
 from .model import Glossary, Term
 
 # ISO 15924 script of a configured language -> Unicode script names its letters may use.
@@ -264,7 +264,7 @@ def overlaps(glossary: Glossary) -> list[Problem]:
         for lang in set(term.forms) | set(term.variants):
             by_lang[lang].extend((f, term) for f in term.source_forms(lang))
     for lang, forms in sorted(by_lang.items()):
-        flags = regex.IGNORECASE if lang in CASED else 0
+        flags = regex.IGNORECASE if cased(lang) else 0
         for i, longer in sorted(_contained(forms, lang).items()):
             short, st = forms[i]
             pattern: regex.Pattern[str] | None = None

@@ -7,20 +7,27 @@ from typing import Any
 import ahocorasick
 import regex
 
+from ..languages import traits
 from ..model import TermHit
 from .model import Glossary
 
-# Written without spaces between words: a term may sit anywhere inside a run of letters.
-UNSPACED = frozenset({"zh", "ja", "lo", "th", "km", "my"})
-# Languages with letter case (Latin, Cyrillic): forms match whatever the capitalisation.
-CASED = frozenset({"en", "vi", "ru", "uz", "id", "tl", "mn", "fr", "de", "es", "pt"})
+
+def cased(lang: str) -> bool:
+    """Forms match whatever the capitalisation in scripts with letter case (Latin, Cyrillic, ...)."""
+    return traits(lang).cased
+
+
+def unspaced(lang: str) -> bool:
+    """Written without spaces between words: a term may sit anywhere inside a run of letters."""
+    return not traits(lang).spaced
+
 
 _EDGE = r"[\p{L}\p{N}\p{M}]"
 
 
 def normalise(form: str, lang: str) -> str:
     collapsed = " ".join(form.split())
-    return collapsed.casefold() if lang in CASED else collapsed
+    return collapsed.casefold() if cased(lang) else collapsed
 
 
 def _body(form: str, lang: str) -> str:
@@ -33,7 +40,7 @@ def _body(form: str, lang: str) -> str:
 
 def _bounds(lang: str) -> tuple[str, str]:
     """What must not touch a form: letters in spaced scripts; a possessive stays outside ("Province's")."""
-    if lang in UNSPACED:
+    if unspaced(lang):
         return "", ""
     if lang == "en":
         return rf"(?<!{_EDGE})", rf"(?=(?:['’]s)?(?!{_EDGE}))"
@@ -48,7 +55,7 @@ def form_pattern(form: str, lang: str) -> str:
 def contains_form(haystack: str, needle: str, lang: str) -> bool:
     if normalise(needle, lang).rstrip("s") not in normalise(haystack, lang):
         return False  # cheap test first: most pairs of forms share nothing
-    flags = regex.IGNORECASE if lang in CASED else 0
+    flags = regex.IGNORECASE if cased(lang) else 0
     return regex.search(form_pattern(needle, lang), haystack, flags) is not None
 
 
@@ -80,7 +87,7 @@ class Matcher:
 
     def __init__(self, glossary: Glossary, lang: str) -> None:
         self.lang = lang
-        self._flags = regex.IGNORECASE if lang in CASED else 0
+        self._flags = regex.IGNORECASE if cased(lang) else 0
         forms: dict[str, tuple[str, str]] = {}  # normalised form -> (term id, form)
         for term in glossary.terms:
             for form in term.source_forms(lang):

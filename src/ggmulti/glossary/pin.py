@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from ..model import Layer, TermCheck, TermHit
-from .match import CASED, UNSPACED, Matcher
+from .match import Matcher, cased, unspaced
 from .model import Glossary, Term
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ class Pinner:
             return Protected(text, text, (), style)
         if style.pattern().search(text):
             return Protected(text, text, slots, None)
-        pad = " " if self.source_lang in UNSPACED else ""
+        pad = " " if unspaced(self.source_lang) else ""
         out, pos = [], 0
         for n, hit in enumerate(slots, start=1):
             out.append(text[pos : hit.start])
@@ -108,7 +108,7 @@ class Pinner:
         def put(m: regex.Match[str]) -> str:
             form = self.approved(protected.slots[int(m.group(2)) - 1])
             assert form is not None
-            if self.target_lang not in UNSPACED:
+            if not unspaced(self.target_lang):
                 return f"{m.group(1)}{form}{m.group(3)}"
             # In scripts without word spaces the engine's spaces around a token are padding, except
             # between two Latin words or numbers ("KOICA 2025").
@@ -123,7 +123,7 @@ class Pinner:
 
     def _tidy(self, text: str) -> str:
         text = " ".join(text.split())
-        if self.target_lang in CASED and text[:1].islower():
+        if cased(self.target_lang) and text[:1].islower():
             text = text[0].upper() + text[1:]
         return text
 
@@ -188,7 +188,7 @@ class Pinner:
         if wanted:
             for piece, hyps in zip(wanted, translator.hypotheses(wanted, N_HYPOTHESES), strict=True):
                 translated[piece] = self._plausible(piece, hyps)
-        joiner = "" if self.target_lang in UNSPACED else " "
+        joiner = "" if unspaced(self.target_lang) else " "
         out = []
         for p, parts in zip(items, pieces, strict=True):
             chunks: list[str] = []
@@ -213,7 +213,7 @@ class Pinner:
 
     def _plausible(self, piece: str, hypotheses: Sequence[str]) -> str:
         """Short fragments make engines hallucinate whole sentences: take a hypothesis of sane length."""
-        factor = 4 if self.source_lang in UNSPACED else 2
+        factor = 4 if unspaced(self.source_lang) else 2
         limit = factor * len(piece) + 12
         for hyp in hypotheses:
             if len(hyp) <= limit:
@@ -250,7 +250,7 @@ class Pinner:
             need[form] += 1
             have = (
                 translation.count(form)
-                if self.target_lang not in CASED
+                if not cased(self.target_lang)
                 else translation.casefold().count(form.casefold())
             )
             ok = have >= need[form]

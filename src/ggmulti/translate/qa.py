@@ -30,7 +30,8 @@ from babel.core import UnknownLocaleError
 from babel.dates import get_month_names
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from ..errors import GgmultiError
+from ..errors import QaInputError
+from ..glossary.match import unspaced
 from ..glossary.pin import ALTERNATIVE, PRIMARY
 
 Severity = Literal["error", "warning"]
@@ -38,10 +39,6 @@ Reading = Decimal | tuple[int, ...] | str
 Span = tuple[int, int]
 
 MAX_SEGMENT_CHARS = 20_000  # a segment is a sentence; anything longer is not one
-
-
-class QaInputError(GgmultiError):
-    """A segment given to the QA checks is too long to be one sentence."""
 
 
 @dataclass(frozen=True)
@@ -186,7 +183,6 @@ DAY_PREFIX = r"(?:ngày|ວັນທີ|วันที่|ថ្ងៃទី|ta
 MONTH_PREFIX = r"(?:ເດືອນ|เดือน|ខែ)\s*"
 YEAR_PREFIX = r"(?:năm|ປີ|ปี|พ\.ศ\.|ค\.ศ\.|ឆ្នាំ|tahun)"
 MONTH_FIRST = {"en", "tl"}
-UNSPACED = {"zh", "ja", "lo", "th", "km", "my"}
 OWN_MONTH_PATTERNS = {"zh", "ja", "ko", "vi", "mn"}  # months written with digits (10月, tháng 10, 10월)
 MONTH_NAME_EXTRAS: dict[str, dict[str, int]] = {
     "en": {"Sept": 9},
@@ -567,7 +563,7 @@ class Extractor:
         )
         for pattern in (month_first, day_first) if lang in MONTH_FIRST else (day_first, month_first):
             s.scan(pattern, named, flags)
-        if lang in UNSPACED:  # a bare month name could be part of another word (ມີນາ in ມີນາຍພາສາ)
+        if unspaced(lang):  # a bare month name could be part of another word (ມີນາ in ມີນາຍພາສາ)
             s.scan(rf"{MONTH_PREFIX}{names}{year_tail}", month_only, flags)
         else:
             long_names = self.long_month_alt
@@ -910,7 +906,7 @@ def _repeats(tokens: list[str], config: QaConfig, unspaced: bool) -> tuple[str, 
 
 def _repetition(source: str, target: str, target_lang: str, config: QaConfig) -> list[QaFinding]:
     tokens = [t.casefold() for t in regex.findall(_UNIT, target)]
-    found = _repeats(tokens, config, target_lang in UNSPACED)
+    found = _repeats(tokens, config, unspaced(target_lang))
     if found is None:
         return []
     text, times = found
