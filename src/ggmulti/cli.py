@@ -117,6 +117,13 @@ def publish_cmd(
         catalogue, report = publish(config, options, log=log, progress=progress)
     for f in report.findings:
         _err(str(f))
+    for rid, lang, ed in report.editions:
+        if ed.terms.pinned < ed.terms.expected:
+            missed = sorted({n.split(" ", 2)[1] for n in ed.notes if n.startswith("term ")})
+            _err(
+                f"warning: {rid} [{lang}]: {ed.terms.pinned}/{ed.terms.expected} glossary terms in their "
+                f"approved form; missed: {', '.join(missed)}"
+            )
     if not quiet:
         by_lang: dict[str, dict[str, int]] = {}
         for _rid, lang, ed in report.editions:
@@ -141,17 +148,44 @@ def publish_cmd(
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--source-lang", default="en", show_default=True, help="Language releases are written in.")
+@click.option(
+    "--require",
+    "required",
+    multiple=True,
+    help="Exit 1 unless a new release can be published in this language (repeatable).",
+)
 @click.pass_context
-def doctor(ctx: click.Context, as_json: bool, source_lang: str) -> None:
-    """Per configured language: translation model or memory, TTS voice, font."""
-    statuses = diagnose(_config(ctx), source_lang)
+def doctor(ctx: click.Context, as_json: bool, source_lang: str, required: tuple[str, ...]) -> None:
+    """Per configured language: what translates it, its voice, font and interface strings; how to fix gaps."""
+    config = _config(ctx)
+    unknown = [code for code in required if code not in config.languages]
+    if unknown:
+        raise click.BadParameter(f"not configured: {', '.join(unknown)}", param_hint="--require")
+    statuses = diagnose(config, source_lang)
     if as_json:
-        click.echo(json.dumps({"languages": [asdict(s) for s in statuses]}, ensure_ascii=False, indent=2))
-        return
-    for s in statuses:
-        click.echo(f"{s.code:>3} {s.name}")
-        for label, cap in (("translation", s.translation), ("voice", s.voice), ("font", s.font)):
-            click.echo(f"    {label:<12} {'ok  ' if cap.available else 'MISSING'} {cap.detail}")
+        found = [{**asdict(s), "publishable": s.publishable} for s in statuses]
+        click.echo(json.dumps({"languages": found}, ensure_ascii=False, indent=2))
+    else:
+        for s in statuses:
+            click.echo(f"{s.code:>3} {s.name}")
+            rows = (
+                ("translation", s.translation),
+                ("voice", s.voice),
+                ("font", s.font),
+                ("interface", s.interface),
+            )
+            for label, cap in rows:
+                state = "PARTIAL" if cap.kind == "memory" else "ok     " if cap.available else "MISSING"
+                click.echo(f"    {label:<12} {state} {cap.detail}")
+                if cap.fix and (not cap.available or cap.kind == "memory"):
+                    click.echo(f"    {'':<12}         fix: {cap.fix}")
+    blocked = [s for s in statuses if s.code in required and not s.publishable]
+    for s in blocked:
+        _err(
+            f"error: {s.code}: a new release cannot be published ({s.translation.detail}); fix: {s.translation.fix}"
+        )
+    if blocked:
+        ctx.exit(EXIT_INPUT)
 
 
 @cli.command(name="verify")

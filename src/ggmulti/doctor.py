@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config, LanguageConfig
 from .errors import EngineUnavailable, GgmultiError
 from .speech.espeak import EspeakEngine
+from .speech.voice import unusable_reason
 from .translate.memory import TranslationMemory, memory_path
 from .translate.models import find_model, packages_dir
 
@@ -23,6 +25,8 @@ class Capability:
 
     available: bool
     detail: str
+    kind: str = ""  # translation: source | model | memory | none; others: what provides it
+    fix: str = ""  # the command (or step) that provides it when it is missing or partial
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,12 @@ class LanguageStatus:
     translation: Capability
     voice: Capability
     font: Capability
+    interface: Capability  # the pages' own strings (menus, notices) in the language
+
+    @property
+    def publishable(self) -> bool:
+        """A new release can be published in this language (a memory alone covers only what it has)."""
+        return self.translation.kind in ("source", "model") and self.font.available
 
 
 def _run(cmd: list[str]) -> str | None:
@@ -46,27 +56,65 @@ def _run(cmd: list[str]) -> str | None:
 
 
 def _translation(
-    lang: LanguageConfig, source: str, memory_dir: Path, models_root: Path, pivot: str
+    lang: LanguageConfig,
+    source: str,
+    memory_dir: Path,
+    models_root: Path,
+    pivot: str,
+    corpus: Sequence[str],
 ) -> Capability:
+    """What translates ``source`` into the language: a model, a memory alone (which covers only what it
+    holds: every new release is skipped), or nothing."""
     if lang.code == source:
-        return Capability(True, "source language")
+        return Capability(True, "source language", kind="source")
     direct = find_model(source, lang.code, models_root)
     legs = (find_model(source, pivot, models_root), find_model(pivot, lang.code, models_root))
-    memory = memory_path(memory_dir, source, lang.code)
+    memory_file = memory_path(memory_dir, source, lang.code)
     parts = []
     if direct is not None:
-        parts.append(f"model {direct.path.name}")
+        parts.append(f"model {source}->{lang.code} {direct.path.name} version {direct.version}")
     elif legs[0] is not None and legs[1] is not None:
-        parts.append(f"models {legs[0].path.name} + {legs[1].path.name} (via {pivot})")
-    if memory.exists():
+        parts.append(
+            f"models {source}->{pivot} {legs[0].path.name} version {legs[0].version} + "
+            f"{pivot}->{lang.code} {legs[1].path.name} version {legs[1].version}"
+        )
+    fetch = f"ggmulti models fetch {lang.code} --from {source} (or ggmulti models install FILE.argosmodel)"
+    if memory_file.exists():
         try:
-            size = len(TranslationMemory.load(memory, source, lang.code))
+            memory = TranslationMemory.load(memory_file, source, lang.code)
         except GgmultiError as exc:
-            return Capability(False, f"translation memory unreadable: {exc}")
-        parts.append(f"translation memory {memory.name} ({size} approved sentences)")
+            return Capability(False, f"translation memory unreadable: {exc}", kind="none", fix=fetch)
+        covered = sum(memory.get(text) is not None for text in corpus)
+        parts.append(
+            f"translation memory {memory_file.name}: {len(memory)} approved sentences, covering "
+            f"{covered} of the {len(corpus)} segments of the configured sources"
+        )
+        if direct is None and None in legs:
+            return Capability(
+                True,
+                f"memory only: {parts[-1]}; a release it does not cover is not published",
+                kind="memory",
+                fix=fetch + f"; or have translators approve it: ggmulti review export --lang {lang.code}",
+            )
     if parts:
-        return Capability(True, " + ".join(parts))
-    return Capability(False, f"no {source}->{lang.code} model in {models_root} and no translation memory")
+        return Capability(True, " + ".join(parts), kind="model")
+    return Capability(
+        False,
+        f"no {source}->{lang.code} model in {models_root} and no translation memory",
+        kind="none",
+        fix=fetch,
+    )
+
+
+def _interface(lang: LanguageConfig, strings: Mapping[str, object]) -> Capability:
+    if lang.code in strings:
+        return Capability(True, "interface strings in templates/ui.yaml", kind="strings")
+    return Capability(
+        False,
+        'no interface strings: pages show menus and notices in English (marked lang="en")',
+        kind="english",
+        fix=f"add a '{lang.code}:' block to templates/ui.yaml with every key of 'en'",
+    )
 
 
 def _voice(lang: LanguageConfig, engine: EspeakEngine) -> Capability:
@@ -76,34 +124,74 @@ def _voice(lang: LanguageConfig, engine: EspeakEngine) -> Capability:
         if problem is None and lang.voice:
             found = engine.resolve(lang.voice)
             assert found is not None
-            return Capability(True, f"espeak-ng {engine.version} {found.id} ({found.name}), rate {lang.rate}")
+            return Capability(
+                True,
+                f"espeak-ng {engine.version} {found.id} ({found.name}), rate {lang.rate}",
+                kind="espeak-ng",
+            )
     except EngineUnavailable as exc:
         problem = str(exc)
-    return Capability(False, f"{problem}: no audio")
+    fix = (
+        "no espeak-ng voice exists for this language: nothing to install (pages say why there is no audio)"
+        if not lang.voice or unusable_reason(lang.voice)
+        else f"apt-get install espeak-ng (or fix [languages.{lang.code}] voice in ggmulti.toml)"
+    )
+    return Capability(False, f"{problem}: no audio", kind="none", fix=fix)
 
 
 def _font(lang: LanguageConfig) -> Capability:
     fc_lang = _FC_LANG.get(lang.code, lang.code)
     out = _run(["fc-list", f":family={lang.font}:lang={fc_lang}", "family"])
+    package = "fonts-noto-cjk" if "CJK" in lang.font else "fonts-noto-core"
     if out is None:
-        return Capability(False, "fontconfig (fc-list) is not installed")
+        return Capability(
+            False, "fontconfig (fc-list) is not installed", kind="none", fix="apt-get install fontconfig"
+        )
     if not out.strip():
-        return Capability(False, f"font '{lang.font}' covering '{fc_lang}' is not installed")
-    return Capability(True, lang.font)
+        return Capability(
+            False,
+            f"font '{lang.font}' covering '{fc_lang}' is not installed",
+            kind="none",
+            fix=f"apt-get install {package}",
+        )
+    return Capability(True, lang.font, kind="fontconfig")
 
 
 def diagnose(
     config: Config, source_lang: str = "en", models_root: Path | None = None
 ) -> list[LanguageStatus]:
     root = models_root or config.models_dir or packages_dir()
+    corpus = _corpus_segments(config, source_lang)
+    strings = _interface_strings(config)
     with EspeakEngine() as engine:
         return [
             LanguageStatus(
                 code,
                 cfg.name,
-                _translation(cfg, source_lang, config.memory_dir, root, config.translation.pivot),
+                _translation(cfg, source_lang, config.memory_dir, root, config.translation.pivot, corpus),
                 _voice(cfg, engine),
                 _font(cfg),
+                _interface(cfg, strings),
             )
             for code, cfg in config.languages.items()
         ]
+
+
+def _corpus_segments(config: Config, source_lang: str) -> list[str]:
+    """Every distinct segment text of the configured sources in ``source_lang`` (what a memory can cover)."""
+    from .ingest import ingest
+    from .segment import segment_release, title_segment
+
+    sources = [p for p in config.corpus if p.exists()]
+    texts: dict[str, None] = {}
+    for release in ingest(sources) if sources else []:
+        if release.source_lang == source_lang:
+            texts[title_segment(release).text] = None
+            texts.update((s.text, None) for para in segment_release(release) for s in para)
+    return list(texts)
+
+
+def _interface_strings(config: Config) -> Mapping[str, object]:
+    from .render.html import load_ui_strings
+
+    return load_ui_strings(config.templates_dir)

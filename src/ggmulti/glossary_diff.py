@@ -9,9 +9,9 @@ from pathlib import Path
 
 from .errors import GlossaryError
 from .glossary.load import load_texts
-from .glossary.match import Matcher
+from .glossary.match import Matcher, contains_form, replace_form
 from .glossary.model import Glossary, Term
-from .model import Release, TranslatedSegment
+from .model import Release
 from .translate.api import Resources, Unavailable
 from .translate.stage import TranslationStage
 
@@ -158,12 +158,13 @@ def diff(
                     assert isinstance(missing, Unavailable)
                     unavailable.setdefault(lang, missing.reason)
                     continue
-                for sb, sa in zip(_flat(b.title, b.paragraphs), _flat(a.title, a.paragraphs), strict=True):
+                for sb, sa in zip(b.segments, a.segments, strict=True):
                     ids = {c.term_id for c in (*sb.terms, *sa.terms)}
                     if ids & changed_ids and (sb.text != sa.text or sb.terms != sa.terms):
                         missed = [f"{c.term_id} missed: {c.reason}" for c in sa.terms if not c.pinned]
+                        kept = _kept_old_forms(old, new, sorted(ids & changed_ids), sa.text, release, lang)
                         note = "; ".join(
-                            [*missed, *([f"memory needs re-review: {sa.review}"] if sa.review else [])]
+                            [*kept, *missed, *([f"memory needs re-review: {sa.review}"] if sa.review else [])]
                         )
                         segments.append(
                             SegmentChange(
@@ -187,10 +188,21 @@ def diff(
     )
 
 
-def _flat(
-    title: TranslatedSegment, paragraphs: tuple[tuple[TranslatedSegment, ...], ...]
-) -> list[TranslatedSegment]:
-    return [title, *(s for para in paragraphs for s in para)]
+def _kept_old_forms(
+    old: Glossary, new: Glossary, term_ids: Sequence[str], text: str, release: Release, lang: str
+) -> list[str]:
+    """Changed terms whose old form the published text would still hold (a reviewer must see those)."""
+    before, after = old.by_id(), new.by_id()
+    notes = []
+    for tid in term_ids:
+        was = before[tid].target_form(release.source_lang, lang) if tid in before else None
+        now = after[tid].target_form(release.source_lang, lang) if tid in after else None
+        if not was or was == now:
+            continue
+        rest = replace_form(text, now, "\ufffc", lang)[0] if now else text  # the new form may contain the old
+        if contains_form(rest, was, lang):
+            notes.append(f"would keep the old form {was!r} of {tid}")
+    return notes
 
 
 def load_base(rev: str, directory: Path) -> Glossary:

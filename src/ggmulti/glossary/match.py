@@ -52,6 +52,35 @@ def form_pattern(form: str, lang: str) -> str:
     return f"{before}{_body(form, lang)}{after}"
 
 
+def replace_form(text: str, old: str, new: str, lang: str) -> tuple[str, int]:
+    """Every standing occurrence of ``old`` replaced by ``new``, whatever its case where case exists.
+
+    An occurrence written capitalised (a sentence start, a title) gets ``new`` capitalised the same way,
+    so "Tỉnh Gyeonggi ..." becomes "Tỉnh ..." even when the approved form starts in lowercase.
+    """
+    before, after = _bounds(lang)
+    body = r"\s+".join(regex.escape(w) for w in old.split())
+    is_cased = cased(lang)
+
+    def put(m: regex.Match[str]) -> str:
+        found = m.group(0)
+        if is_cased and found[:1].isupper() and new[:1].islower():
+            return new[0].upper() + new[1:]
+        return new
+
+    replaced, count = regex.subn(
+        f"{before}{body}{after}", put, text, flags=regex.IGNORECASE if is_cased else 0
+    )
+    return replaced, count
+
+
+def capitalised(text: str, lang: str) -> str:
+    """A sentence or title start in a cased script begins with a capital letter."""
+    if cased(lang) and text[:1].islower():
+        return text[0].upper() + text[1:]
+    return text
+
+
 def contains_form(haystack: str, needle: str, lang: str) -> bool:
     if normalise(needle, lang).rstrip("s") not in normalise(haystack, lang):
         return False  # cheap test first: most pairs of forms share nothing

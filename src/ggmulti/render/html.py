@@ -129,6 +129,18 @@ class LanguageLink:
     reason: str = ""
 
 
+def load_ui_strings(templates_dir: Path) -> dict[str, dict[str, str]]:
+    """templates/ui.yaml: interface strings per language code, English required (the fallback)."""
+    path = templates_dir / UI_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError([f"{path}: cannot load interface strings: {exc}"]) from None
+    if not isinstance(data, dict) or FALLBACK_UI_LANG not in data:
+        raise ConfigError([f"{path}: must map language codes to strings and include '{FALLBACK_UI_LANG}'"])
+    return {str(k): {str(a): str(b) for a, b in (v or {}).items()} for k, v in data.items()}
+
+
 class HtmlRenderer:
     """Owns the Jinja environment for one build."""
 
@@ -144,20 +156,8 @@ class HtmlRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self._ui = self._load_ui(config.templates_dir / UI_FILE)
+        self._ui = load_ui_strings(config.templates_dir)
         self.env.filters["wordbreak"] = self.wordbreak
-
-    @staticmethod
-    def _load_ui(path: Path) -> dict[str, dict[str, str]]:
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise ConfigError([f"{path}: cannot load interface strings: {exc}"]) from None
-        if not isinstance(data, dict) or FALLBACK_UI_LANG not in data:
-            raise ConfigError(
-                [f"{path}: must map language codes to strings and include '{FALLBACK_UI_LANG}'"]
-            )
-        return {str(k): {str(a): str(b) for a, b in (v or {}).items()} for k, v in data.items()}
 
     def ui(self, lang: str) -> dict[str, Markup]:
         """Interface strings in ``lang``; an English fallback is wrapped in lang="en" so it is read right."""

@@ -21,6 +21,7 @@ from defusedxml.ElementTree import fromstring as safe_fromstring
 from translate.storage import xliff
 
 from ..errors import MemoryFileError
+from ..glossary.match import capitalised, replace_form
 from ..store import atomic_write
 
 NOTE_FROM = "ggmulti"
@@ -140,9 +141,10 @@ class TranslationMemory:
             target = entry.target
             reasons = []
             for tid, (old, new) in sorted(changed.items()):
-                if new is not None and old in target:
-                    target = target.replace(old, new)
+                if new is not None and old:
+                    target, _count = replace_form(target, old, new, self.target_lang)
                 reasons.append(f"term {tid} changed from {old!r} to {new!r} since approval")
+            target = capitalised(target, self.target_lang) if entry.target[:1].isupper() else target
             terms = {**entry.terms, **{t: n for t, (_, n) in changed.items() if n is not None}}
             out.add(replace(entry, target=target, terms=terms, needs_review="; ".join(reasons)))
         return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..glossary.match import capitalised
 from ..glossary.pin import Pinner
 from ..model import (
     Layer,
@@ -85,8 +86,11 @@ class TranslationStage:
                 approved = memory.get(seg.text) if memory is not None and memory.source_lang == src else None
                 if approved is not None:
                     checks = pinner.check_existing(seg.text, approved.target, Layer.MEMORY)
+                    text = approved.target
+                    if any(c.expected and text.casefold().startswith(c.expected.casefold()) for c in checks):
+                        text = capitalised(text, lang)  # an approved form written lowercase, at the start
                     results[seg.key] = TranslatedSegment(
-                        seg, approved.target, lang, Origin.MEMORY, review=approved.needs_review, terms=checks
+                        seg, text, lang, Origin.MEMORY, review=approved.needs_review, terms=checks
                     )
                 else:
                     pending.setdefault((src, lang), []).append((seg, release))
