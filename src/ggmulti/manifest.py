@@ -16,7 +16,7 @@ from typing import Any
 
 from . import __version__
 from .errors import OutputError
-from .model import EditionStatus, Release, SegmentCounts, TermCounts
+from .model import EditionStatus, Provenance, Release, SegmentCounts, TermCounts
 
 MANIFEST_NAME = "manifest.json"
 REPORT_NAME = "report.json"
@@ -104,6 +104,7 @@ class EditionEntry:
     title: str | None = None
     title_lang: str | None = None  # the language the title is actually in (source when untranslated)
     segments: SegmentCounts = field(default_factory=SegmentCounts)
+    translation: Provenance | None = None  # who wrote the text: source | human | machine | mixed
     terms: TermCounts = field(default_factory=TermCounts)
     artifacts: tuple[Artifact, ...] = ()
     inputs: EditionInputs | None = None  # None: skipped, nothing was made

@@ -149,6 +149,25 @@ class SegmentCounts:
         )
 
 
+class Provenance(StrEnum):
+    """Who wrote an edition's text, as readers are told: machine translation is always labelled."""
+
+    SOURCE = "source"  # the release's own language
+    HUMAN = "human"  # approved human translations only
+    MACHINE = "machine"  # a translation engine only
+    MIXED = "mixed"  # both
+
+    @classmethod
+    def of(cls, counts: SegmentCounts) -> Provenance:
+        if counts.machine and counts.memory:
+            return cls.MIXED
+        if counts.machine:
+            return cls.MACHINE
+        if counts.memory:
+            return cls.HUMAN
+        return cls.SOURCE
+
+
 @dataclass(frozen=True)
 class TermCounts:
     expected: int = 0

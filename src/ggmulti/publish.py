@@ -29,7 +29,7 @@ from .glossary.model import Glossary
 from .incremental import edition_inputs, intact, previous_editions, templates_fingerprint
 from .ingest import ingest
 from .manifest import Artifact, Catalogue, EditionEntry, EditionInputs, ReleaseEntry
-from .model import EditionStatus, Finding, Release, SegmentCounts, Severity, TranslatedRelease
+from .model import EditionStatus, Finding, Provenance, Release, SegmentCounts, Severity, TranslatedRelease
 from .render.html import HtmlRenderer
 from .store import OutputStore
 from .translate.api import Resources, Translator, Unavailable
@@ -162,6 +162,7 @@ def _edition_entry(tr: TranslatedRelease | Unavailable) -> EditionEntry:
         title=tr.title.text,
         title_lang=tr.title.lang,
         segments=counts,
+        translation=Provenance.of(counts),
         terms=term_counts(tr),
     )
 
@@ -248,7 +249,7 @@ def publish(
     log(f"{len(to_build)} edition(s) to build, {len(plans) - len(to_build)} unchanged")
     started = report.timed("plan", started)
 
-    ctx = BuildContext(config, glossary, HtmlRenderer(config, glossary), store, log, progress)
+    ctx = BuildContext(config, glossary, HtmlRenderer(config, glossary), store, tuple(formats), log, progress)
     active = selected(formats)
     made: dict[EditionKey, EditionResult] = {}
     for fmt in active:  # every format makes its bytes before anything is written

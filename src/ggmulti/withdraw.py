@@ -48,7 +48,7 @@ def withdraw(
     glossary = load_glossary(
         config.glossary_dir, {code: cfg.script for code, cfg in config.languages.items()}
     )
-    ctx = BuildContext(config, glossary, HtmlRenderer(config, glossary), store, log)
+    ctx = BuildContext(config, glossary, HtmlRenderer(config, glossary), store, config.build.formats, log)
     catalogue = build_site(ctx, catalogue, old, selected(config.build.formats))
     removed = sum(len(e.artifacts) for r in gone for e in r.editions.values())
     commit(store, catalogue, old, {"withdrawn": [r.id for r in gone]})

@@ -79,6 +79,7 @@ class BuildContext:
     glossary: Glossary
     html: HtmlRenderer
     store: OutputStore
+    formats: tuple[str, ...] = ()  # the formats this build makes ([build] formats or --format)
     log: Callable[[str], None] = lambda _m: None
     progress: Progress = lambda _stage, _done, _total: None
     written: dict[str, bytes] = field(default_factory=dict)  # this build's files, by path

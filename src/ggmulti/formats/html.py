@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from markupsafe import Markup
+
 from ..manifest import ArtifactKind
 from ..paths import href
 from ..render.html import Alternate, AudioLink, Link
+from ..speech.voice import unusable_reason
 from .api import BuildContext, EditionJob, EditionKey, EditionResult, Output
 
 # Downloads a release page offers, by kind: (interface string, media type).
@@ -45,8 +48,32 @@ class HtmlEditions:
                 )
                 for other in job.alternates
             ]
-            page = html.release_page(job.tr, downloads=downloads, alternates=alternates, audio=audio)
+            source = job.tr.release.source_lang
+            original = (
+                Alternate(
+                    href=href(page_path, job.paths.in_language(source).page),
+                    bcp47=config.language(source).bcp47 if source in config.languages else source,
+                    native_name=config.language(source).native_name if source in config.languages else source,
+                )
+                if source != job.tr.lang
+                else None
+            )
+            page = html.release_page(
+                job.tr,
+                downloads=downloads,
+                alternates=alternates,
+                audio=audio,
+                no_audio=self._no_audio(job) if audio is None and "audio" in self.ctx.formats else None,
+                original=original,
+            )
             results[job.tr.key] = EditionResult(
                 outputs=(Output(page_path, ArtifactKind.HTML, page.encode("utf-8")),)
             )
         return results
+
+    def _no_audio(self, job: EditionJob) -> Markup:
+        """Why readers get no audio, in their language: no voice for it, or for a language in the page."""
+        config = self.ctx.config
+        own = config.languages.get(job.tr.lang)
+        key = "no_audio" if own is None or not own.voice or unusable_reason(own.voice) else "no_audio_mixed"
+        return self.ctx.html.ui(job.tr.lang)[key]

@@ -1,91 +1,92 @@
 """The site's own pages over the whole catalogue: the stylesheet, an index per language, the language picker.
 
-Built from the merged catalogue, so releases published on earlier days stay listed.
+Every configured language gets an index listing every release: its edition in that language, or, where
+there is none yet, an entry saying so in the reader's language that links the edition in the release's
+own language. Readers of a language nothing is translated into yet still learn what was published.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..manifest import ArtifactKind
+from ..config import Config
+from ..manifest import ArtifactKind, EditionEntry, ReleaseEntry
 from ..paths import SITE_INDEX, STYLESHEET, LanguagePaths, href
 from ..render.html import BundleLink, IndexEntry, LanguageLink
 from .api import BuildContext, Output, SiteInput, SiteResult
+
+FALLBACK = "fallback"  # IndexEntry.status of an entry linking the edition in the release's own language
+
+
+def _tag(config: Config, code: str) -> str:
+    return config.language(code).bcp47 if code in config.languages else code
 
 
 class SiteIndexes:
     def __init__(self, ctx: BuildContext) -> None:
         self.ctx = ctx
 
+    def _entry(self, index: str, r: ReleaseEntry, code: str) -> IndexEntry | None:
+        """The release on ``code``'s index: its own edition, or the source-language one marked untranslated."""
+        config = self.ctx.config
+        own = r.editions.get(code)
+        if own is not None and own.listed:
+            shown, lang, status = own, code, own.status.value
+        else:
+            source: EditionEntry | None = r.editions.get(r.source_lang)
+            if source is None or not source.listed:
+                return None
+            shown, lang, status = source, r.source_lang, FALLBACK
+        title_lang = shown.title_lang or r.source_lang
+        return IndexEntry(
+            href=href(index, LanguagePaths(lang).edition(r.id).page),
+            title=shown.title or r.title,
+            title_lang=title_lang,
+            title_lang_tag=_tag(config, title_lang),
+            date=r.date,
+            status=status,
+        )
+
     def generate(self, site: SiteInput, earlier: Sequence[SiteResult]) -> SiteResult:
         config, html = self.ctx.config, self.ctx.html
         outputs = [Output(STYLESHEET, ArtifactKind.CSS, html.stylesheet().encode("utf-8"))]
         links: list[LanguageLink] = []
-        missing: list[LanguageLink] = []
         for code, cfg in sorted(config.languages.items()):
             paths = LanguagePaths(code)
-            listed = [
-                (r, ed)
-                for r in site.catalogue.releases
-                if (ed := r.editions.get(code)) is not None and ed.listed
-            ]
             entries = [
-                IndexEntry(
-                    href=href(paths.index, paths.edition(r.id).page),
-                    title=ed.title or r.title,
-                    title_lang=ed.title_lang or r.source_lang,
-                    title_lang_tag=config.language(ed.title_lang).bcp47
-                    if ed.title_lang in config.languages
-                    else str(ed.title_lang),
-                    date=r.date,
-                    status=ed.status.value,
-                )
-                for r, ed in listed
+                e for r in site.catalogue.releases if (e := self._entry(paths.index, r, code)) is not None
             ]
-            reasons = sorted(
-                {
-                    ed.reason
-                    for r in site.catalogue.releases
-                    if (ed := r.editions.get(code)) is not None and not ed.listed and ed.reason
-                }
+            own = sum(e.status != FALLBACK for e in entries)
+            bundles = [
+                BundleLink(
+                    label=html.period_label(b.period, cfg),
+                    pdf=href(paths.index, b.pdf),
+                    zip=href(paths.index, b.zip),
+                    audio=b.audio,
+                )
+                for result in earlier
+                for b in result.bundles
+                if b.lang == code
+            ]
+            page = html.language_index(
+                cfg,
+                entries,
+                bundles=bundles,
+                feed=any(result.has(paths.feed) for result in earlier),
+                coming_soon=not own,
             )
-            if entries:
-                bundles = [
-                    BundleLink(
-                        label=html.period_label(b.period, cfg),
-                        pdf=href(paths.index, b.pdf),
-                        zip=href(paths.index, b.zip),
-                        audio=b.audio,
-                    )
-                    for result in earlier
-                    for b in result.bundles
-                    if b.lang == code
-                ]
-                page = html.language_index(
-                    cfg, entries, bundles=bundles, feed=any(result.has(paths.feed) for result in earlier)
+            outputs.append(Output(paths.index, ArtifactKind.HTML, page.encode("utf-8")))
+            links.append(
+                LanguageLink(
+                    href=href(SITE_INDEX, paths.index),
+                    bcp47=cfg.bcp47,
+                    native_name=cfg.native_name,
+                    name=cfg.name,
+                    count=own,
+                    note=html.ui(code)["coming_soon"] if not own else "",
                 )
-                outputs.append(Output(paths.index, ArtifactKind.HTML, page.encode("utf-8")))
-                links.append(
-                    LanguageLink(
-                        href=href(SITE_INDEX, paths.index),
-                        bcp47=cfg.bcp47,
-                        native_name=cfg.native_name,
-                        name=cfg.name,
-                        count=len(entries),
-                    )
-                )
-            elif reasons:
-                missing.append(
-                    LanguageLink(
-                        href="",
-                        bcp47=cfg.bcp47,
-                        native_name=cfg.native_name,
-                        name=cfg.name,
-                        count=0,
-                        reason="; ".join(reasons),
-                    )
-                )
+            )
         site_lang = config.languages.get("en") or next(iter(config.languages.values()))
-        page = html.site_index(site_lang, links, missing)
+        page = html.site_index(site_lang, links)
         outputs.append(Output(SITE_INDEX, ArtifactKind.HTML, page.encode("utf-8")))
         return SiteResult(outputs=tuple(outputs))

@@ -84,7 +84,9 @@ class NameNote:
 @dataclass(frozen=True)
 class ReleaseView:
     title: SegmentView
-    date: str | None
+    date: str | None  # ISO, for <time datetime>
+    date_text: str | None  # as the reader writes it
+    machine: bool  # some sentences come from machine translation: the page says so
     source_url: str | None
     untranslated: bool
     paragraphs: tuple[tuple[SegmentView, ...], ...]
@@ -125,8 +127,8 @@ class LanguageLink:
     bcp47: str
     native_name: str
     name: str
-    count: int
-    reason: str = ""
+    count: int  # releases translated into it
+    note: Markup | str = ""  # told to its readers in their language (e.g. nothing translated yet)
 
 
 def load_ui_strings(templates_dir: Path) -> dict[str, dict[str, str]]:
@@ -158,6 +160,7 @@ class HtmlRenderer:
         )
         self._ui = load_ui_strings(config.templates_dir)
         self.env.filters["wordbreak"] = self.wordbreak
+        self.env.filters["date_text"] = self.date_text
 
     def ui(self, lang: str) -> dict[str, Markup]:
         """Interface strings in ``lang``; an English fallback is wrapped in lang="en" so it is read right."""
@@ -179,14 +182,18 @@ class HtmlRenderer:
 
     def _common(self, lang: LanguageConfig, root: str) -> dict[str, object]:
         """Template variables every page has: its language, interface strings and the publisher."""
+        own_title = self._ui.get(lang.code, {}).get("site_title")
         return vars(
             Chrome(
                 lang=lang,
                 root=root,
                 ui=self.ui(lang.code),
-                site_title=self.config.publisher.site_title,
-                # The publisher's names are written in English: marked as such on pages in other languages.
-                site_title_html=self._english(self.config.publisher.site_title, lang),
+                site_title=own_title or self.config.publisher.site_title,
+                # The site's title in the reader's language where ui.yaml has it; else the publisher's
+                # English one, marked as English (as the publisher's name always is on other pages).
+                site_title_html=escape(own_title)
+                if own_title
+                else self._english(self.config.publisher.site_title, lang),
                 publisher_html=self._english(self.config.publisher.name, lang),
                 publisher=self.config.publisher.name,
             )
@@ -196,6 +203,8 @@ class HtmlRenderer:
         return ReleaseView(
             title=self._segment(tr.title),
             date=tr.release.date,
+            date_text=self.date_text(tr.release.date, tr.lang),
+            machine=any(s.origin is Origin.MACHINE for s in tr.segments),
             source_url=tr.release.source_url,
             untranslated=any(s.origin is Origin.UNTRANSLATED for s in tr.segments),
             paragraphs=tuple(self._paragraph(para) for para in tr.paragraphs),
@@ -208,6 +217,13 @@ class HtmlRenderer:
         if lang.code == "en":
             return escape(text)
         return Markup('<span lang="en">{}</span>').format(text)
+
+    def date_text(self, iso: str | None, code: str) -> str | None:
+        """A date as readers of the language write it (CLDR), for inside <time datetime=ISO>."""
+        if not iso:
+            return None
+        cfg = self.config.languages.get(code)
+        return dates.long_date(iso, cfg.bcp47 if cfg else code)
 
     def wordbreak(self, text: str, code: str) -> str:
         """Print HTML only: U+200B at word boundaries in scripts written without spaces (see linebreak.py)."""
@@ -290,7 +306,10 @@ class HtmlRenderer:
         downloads: Sequence[Link],
         alternates: Sequence[Alternate],
         audio: AudioLink | None = None,
+        no_audio: Markup | None = None,
+        original: Alternate | None = None,
     ) -> str:
+        """``no_audio``: why a page has no audio (told to readers); ``original``: the source edition."""
         lang = self.config.language(tr.lang)
         return self._render(
             "release.html.j2",
@@ -299,6 +318,8 @@ class HtmlRenderer:
             downloads=downloads,
             alternates=alternates,
             audio=audio,
+            no_audio=no_audio,
+            original=original,
         )
 
     def release_print(self, tr: TranslatedRelease) -> str:
@@ -318,18 +339,21 @@ class HtmlRenderer:
         *,
         bundles: Sequence[BundleLink] = (),
         feed: bool = False,
+        coming_soon: bool = False,
     ) -> str:
-        """``bundles``: the language's bundles, newest first; ``feed``: link the podcast feed.xml."""
+        """``bundles``: the language's bundles, newest first; ``feed``: link the podcast feed.xml;
+        ``coming_soon``: nothing is translated into it yet (the page says so)."""
         return self._render(
-            "language_index.html.j2", **self._common(lang, "../"), entries=entries, bundles=bundles, feed=feed
+            "language_index.html.j2",
+            **self._common(lang, "../"),
+            entries=entries,
+            bundles=bundles,
+            feed=feed,
+            coming_soon=coming_soon,
         )
 
-    def site_index(
-        self, lang: LanguageConfig, languages: Sequence[LanguageLink], missing: Sequence[LanguageLink]
-    ) -> str:
-        return self._render(
-            "site_index.html.j2", **self._common(lang, ""), languages=languages, missing=missing
-        )
+    def site_index(self, lang: LanguageConfig, languages: Sequence[LanguageLink]) -> str:
+        return self._render("site_index.html.j2", **self._common(lang, ""), languages=languages)
 
     def stylesheet(self, name: str = "style.css.j2") -> str:
         """Fonts by :lang() for every configured language, and the names' original language always."""
