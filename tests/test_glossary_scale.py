@@ -19,7 +19,7 @@ from ggmulti.config import load_config
 from ggmulti.errors import GlossaryError
 from ggmulti.glossary.check import Problem, overlaps
 from ggmulti.glossary.load import check_directory, load_glossary, load_texts
-from ggmulti.glossary.match import CASED, Matcher, _body, _bounds, contains_form, normalise
+from ggmulti.glossary.match import Matcher, _body, _bounds, cased, contains_form, normalise
 from ggmulti.glossary.model import Glossary, Term
 from ggmulti.model import TermHit
 
@@ -189,7 +189,7 @@ def alternation_hits(glossary: Glossary, lang: str, text: str) -> list[TermHit]:
         return []
     before, after = _bounds(lang)
     alternation = "|".join(f"(?P<t{i}>{_body(form, lang)})" for i, (_, form) in enumerate(ordered))
-    pattern = regex.compile(f"{before}(?:{alternation}){after}", regex.IGNORECASE if lang in CASED else 0)
+    pattern = regex.compile(f"{before}(?:{alternation}){after}", regex.IGNORECASE if cased(lang) else 0)
     return [
         TermHit(ordered[int(str(m.lastgroup)[1:])][0], m.start(), m.end(), m.group())
         for m in pattern.finditer(text)
