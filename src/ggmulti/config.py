@@ -47,6 +47,8 @@ class PublisherConfig(_Strict):
     name: str = "Gyeonggi Province"
     url: str | None = None
     site_title: str = "Gyeonggi Province press releases"
+    email: str | None = None  # the podcast feeds' owner (Apple Podcasts writes to it to verify the feed)
+    podcast_category: str = "Government"  # an Apple Podcasts category
 
 
 class BuildConfig(_Strict):

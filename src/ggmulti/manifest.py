@@ -32,6 +32,9 @@ class ArtifactKind(StrEnum):
     TRANSCRIPT = "transcript"
     DATA = "data"  # the edition's text as JSON: sentences, their languages and origins, term checks
     CSS = "css"
+    IMAGE = "image"  # a podcast cover
+    SITEMAP = "sitemap"
+    ROBOTS = "robots"
     FEED = "feed"
     BUNDLE_PDF = "bundle-pdf"
     BUNDLE_ZIP = "bundle-zip"
@@ -106,6 +109,8 @@ class EditionEntry:
     segments: SegmentCounts = field(default_factory=SegmentCounts)
     translation: Provenance | None = None  # who wrote the text: source | human | machine | mixed
     terms: TermCounts = field(default_factory=TermCounts)
+    lead: str | None = None  # the first paragraph as published (feeds and aggregators show it)
+    audio_seconds: float | None = None  # length of the edition's audio, when it has audio
     artifacts: tuple[Artifact, ...] = ()
     inputs: EditionInputs | None = None  # None: skipped, nothing was made
 

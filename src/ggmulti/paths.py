@@ -71,5 +71,9 @@ class LanguagePaths:
     def bundle_zip(self, period: str) -> str:
         return f"{self.lang}/bundle/{self.lang}-{period}.zip"
 
+    def cover(self, key: str) -> str:
+        """The podcast cover, named by what it shows: a changed cover is a new URL (apps cache covers)."""
+        return f"{self.lang}/cover-{key[:12]}.png"
+
     def edition(self, release_id: str) -> EditionPaths:
         return EditionPaths(release_id, self.lang)

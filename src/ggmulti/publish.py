@@ -31,6 +31,7 @@ from .ingest import ingest
 from .manifest import Artifact, Catalogue, EditionEntry, EditionInputs, ReleaseEntry
 from .model import EditionStatus, Finding, Provenance, Release, SegmentCounts, Severity, TranslatedRelease
 from .render.html import HtmlRenderer
+from .segment import join_sentences
 from .store import OutputStore
 from .translate.api import Resources, Translator, Unavailable
 from .translate.argos import DecodeOptions, Engines
@@ -164,6 +165,7 @@ def _edition_entry(tr: TranslatedRelease | Unavailable) -> EditionEntry:
         segments=counts,
         translation=Provenance.of(counts),
         terms=term_counts(tr),
+        lead=join_sentences([s.text for s in tr.paragraphs[0]]) if tr.paragraphs else None,
     )
 
 
@@ -256,7 +258,11 @@ def publish(
         if fmt.edition is not None:
             for key, result in fmt.edition(ctx).generate(to_build, made).items():
                 before = made.get(key, EditionResult())
-                made[key] = EditionResult(before.outputs + result.outputs, before.notes + result.notes)
+                made[key] = EditionResult(
+                    before.outputs + result.outputs,
+                    before.notes + result.notes,
+                    result.audio_seconds if result.audio_seconds is not None else before.audio_seconds,
+                )
         started = report.timed(fmt.name, started)
 
     entries: list[ReleaseEntry] = []
@@ -271,11 +277,18 @@ def publish(
                     log(f"building {release.id} [{lang}]: {'; '.join(plan.why)}")
                     result = made.get(tr.key, EditionResult())
                     artifacts = _write(ctx, result.outputs)
-                    notes = (*edition.notes, *result.notes)
+                    notes, seconds = (*edition.notes, *result.notes), result.audio_seconds
                 else:
                     assert plan.previous is not None
                     artifacts, notes = plan.previous.artifacts, plan.previous.notes
-                edition = replace(edition, artifacts=_ordered(artifacts), notes=notes, inputs=plan.inputs)
+                    seconds = plan.previous.audio_seconds
+                edition = replace(
+                    edition,
+                    artifacts=_ordered(artifacts),
+                    notes=notes,
+                    inputs=plan.inputs,
+                    audio_seconds=seconds,
+                )
             report.editions.append((release.id, lang, edition))
             editions[lang] = edition
         entries.append(ReleaseEntry.of(release, editions))

@@ -17,6 +17,7 @@ from .feeds import PodcastFeeds
 from .html import HtmlEditions
 from .pdf import PdfEditions
 from .site import SiteIndexes
+from .sitemap import Sitemap
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ FORMATS: tuple[Format, ...] = (
     Format("audio", edition=AudioEditions, site=PodcastFeeds),
     Format("pdf", edition=PdfEditions, site=Bundles),
     Format("html", edition=HtmlEditions, site=SiteIndexes),
+    Format("sitemap", edition=None, site=Sitemap),  # every page above, with its languages
 )
 
 
@@ -43,4 +45,4 @@ def selected(names: Sequence[str]) -> tuple[Format, ...]:
     return tuple(f for f in FORMATS if f.name in names or f.name in ALWAYS)
 
 
-ALWAYS = ("data", "html")
+ALWAYS = ("data", "html", "sitemap")

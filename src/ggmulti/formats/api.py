@@ -48,6 +48,7 @@ class EditionJob:
 class EditionResult:
     outputs: tuple[Output, ...] = ()
     notes: tuple[str, ...] = ()  # e.g. why there is no audio, for the manifest and report
+    audio_seconds: float | None = None
 
     def output(self, kind: ArtifactKind) -> Output | None:
         return next((o for o in self.outputs if o.kind is kind), None)

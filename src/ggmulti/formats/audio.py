@@ -38,6 +38,7 @@ class AudioEditions:
                 outputs=(
                     Output(paths.of(ArtifactKind.AUDIO), ArtifactKind.AUDIO, made.audio.mp3),
                     Output(paths.of(ArtifactKind.TRANSCRIPT), ArtifactKind.TRANSCRIPT, made.audio.vtt),
-                )
+                ),
+                audio_seconds=round(made.audio.seconds, 3),
             )
         return results

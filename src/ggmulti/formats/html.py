@@ -8,7 +8,8 @@ from markupsafe import Markup
 
 from ..manifest import ArtifactKind
 from ..paths import href
-from ..render.html import Alternate, AudioLink, Link
+from ..render.html import Alternate, AudioLink, Link, PageMeta
+from ..segment import join_sentences
 from ..speech.voice import unusable_reason
 from .api import BuildContext, EditionJob, EditionKey, EditionResult, Output
 
@@ -65,11 +66,69 @@ class HtmlEditions:
                 audio=audio,
                 no_audio=self._no_audio(job) if audio is None and "audio" in self.ctx.formats else None,
                 original=original,
+                meta=self._meta(job),
             )
             results[job.tr.key] = EditionResult(
                 outputs=(Output(page_path, ArtifactKind.HTML, page.encode("utf-8")),)
             )
         return results
+
+    def _meta(self, job: EditionJob) -> PageMeta:
+        """JSON-LD NewsArticle and OpenGraph for search engines, aggregators and link previews."""
+        config, tr = self.ctx.config, job.tr
+        base = (config.publisher.url or "").rstrip("/")
+
+        def url(path: str) -> str | None:
+            return f"{base}/{path}" if base else None
+
+        lead = join_sentences([s.text for s in tr.paragraphs[0]]) if tr.paragraphs else ""
+        tag = config.language(tr.lang).bcp47
+        source = tr.release.source_lang
+        article: dict[str, object] = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": tr.title.text,
+            "inLanguage": tag,
+            "publisher": {
+                "@type": "Organization",
+                "name": config.publisher.name,
+                **({"url": base + "/"} if base else {}),
+            },
+            "isAccessibleForFree": True,
+        }
+        if tr.release.date:
+            article["datePublished"] = tr.release.date
+        if lead:
+            article["description"] = lead
+        if (own := url(job.paths.page)) is not None:
+            article["url"] = own
+            article["mainEntityOfPage"] = own
+        if source != tr.lang:
+            original = job.paths.in_language(source).page
+            article["translationOfWork"] = {
+                "@type": "NewsArticle",
+                "inLanguage": config.language(source).bcp47 if source in config.languages else source,
+                **({"url": u} if (u := url(original)) else {}),
+            }
+        else:
+            article["workTranslation"] = [
+                {
+                    "@type": "NewsArticle",
+                    "inLanguage": config.language(o).bcp47,
+                    **({"url": u} if (u := url(job.paths.in_language(o).page)) else {}),
+                }
+                for o in job.alternates
+            ]
+        return PageMeta(
+            json_ld=article,
+            title=tr.title.text,
+            description=lead,
+            locale=tag.replace("-", "_"),
+            alternate_locales=tuple(config.language(o).bcp47.replace("-", "_") for o in job.alternates),
+            url=url(job.paths.page),
+            site_name=self.ctx.html.site_title(tr.lang),
+            published=tr.release.date,
+        )
 
     def _no_audio(self, job: EditionJob) -> Markup:
         """Why readers get no audio, in their language: no voice for it, or for a language in the page."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from .. import dates
 from ..config import Config, LanguageConfig, builtin_language
 from ..errors import ConfigError
 from ..glossary.model import Glossary
+from ..languages import traits
 from ..model import Origin, TranslatedRelease, TranslatedSegment
 from ..segment import separator
 from .linebreak import DICTIONARY_SCRIPTS, WordBreaker
@@ -59,6 +60,8 @@ class SegmentView:
     lang_tag: str
     origin: str
     sep: str = ""  # what follows it in its paragraph
+    # (text, is a glossary name): in scripts without word spaces a name is kept on one line
+    parts: tuple[tuple[str, bool], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,20 @@ class ReleaseView:
     paragraphs: tuple[tuple[SegmentView, ...], ...]
     names: tuple[NameNote, ...]
     anchor: str = ""  # its id in a bundle
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What a release page tells machines: JSON-LD (schema.org NewsArticle) and OpenGraph."""
+
+    json_ld: Mapping[str, object]  # written with |tojson (HTML-safe)
+    title: str
+    description: str
+    locale: str  # OpenGraph form: vi, zh_Hans
+    alternate_locales: tuple[str, ...]
+    url: str | None
+    site_name: str
+    published: str | None
 
 
 @dataclass(frozen=True)
@@ -129,6 +146,36 @@ class LanguageLink:
     name: str
     count: int  # releases translated into it
     note: Markup | str = ""  # told to its readers in their language (e.g. nothing translated yet)
+
+
+def _parts(seg: TranslatedSegment) -> tuple[tuple[str, bool], ...]:
+    """The sentence cut around its approved names, so no line break falls inside one (Lao, Thai, ...).
+
+    Only scripts written without spaces need it: there a line may break between any two syllables, and
+    a name split over two lines ("ແຂວງກຽງ|ກີ") reads as two words.
+    """
+    text = seg.text
+    if traits(seg.lang).spaced:
+        return ((text, False),)
+    forms = sorted({c.expected for c in seg.terms if c.pinned and c.expected}, key=len, reverse=True)
+    spans: list[tuple[int, int]] = []
+    for form in forms:
+        start = text.find(form)
+        while start >= 0:
+            end = start + len(form)
+            if not any(a < end and start < b for a, b in spans):
+                spans.append((start, end))
+            start = text.find(form, end)
+    parts: list[tuple[str, bool]] = []
+    at = 0
+    for start, end in sorted(spans):
+        if start > at:
+            parts.append((text[at:start], False))
+        parts.append((text[start:end], True))
+        at = end
+    if at < len(text):
+        parts.append((text[at:], False))
+    return tuple(parts)
 
 
 def load_ui_strings(templates_dir: Path) -> dict[str, dict[str, str]]:
@@ -178,7 +225,7 @@ class HtmlRenderer:
         return cfg.bcp47 if cfg else code
 
     def _segment(self, seg: TranslatedSegment, sep: str = "") -> SegmentView:
-        return SegmentView(seg.text, seg.lang, self._lang_tag(seg.lang), seg.origin.value, sep)
+        return SegmentView(seg.text, seg.lang, self._lang_tag(seg.lang), seg.origin.value, sep, _parts(seg))
 
     def _common(self, lang: LanguageConfig, root: str) -> dict[str, object]:
         """Template variables every page has: its language, interface strings and the publisher."""
@@ -260,6 +307,10 @@ class HtmlRenderer:
         english = Markup(escape(self._ui[FALLBACK_UI_LANG][key])).format(**values)
         return Markup('<span lang="en">{}</span>').format(english)
 
+    def site_title(self, code: str) -> str:
+        """The site's title in a language (ui.yaml), else the publisher's own (English) one."""
+        return self._ui.get(code, {}).get("site_title") or self.config.publisher.site_title
+
     def period_label(self, period: str, lang: LanguageConfig) -> Markup:
         """A bundle's heading: "Releases of November 2025" in the reader's language, or the undated one."""
         if period == "undated":
@@ -308,6 +359,7 @@ class HtmlRenderer:
         audio: AudioLink | None = None,
         no_audio: Markup | None = None,
         original: Alternate | None = None,
+        meta: PageMeta | None = None,
     ) -> str:
         """``no_audio``: why a page has no audio (told to readers); ``original``: the source edition."""
         lang = self.config.language(tr.lang)
@@ -320,6 +372,7 @@ class HtmlRenderer:
             audio=audio,
             no_audio=no_audio,
             original=original,
+            meta=meta,
         )
 
     def release_print(self, tr: TranslatedRelease) -> str:

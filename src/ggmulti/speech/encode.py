@@ -335,3 +335,14 @@ def encode_edition(paragraphs: Sequence[SpokenParagraph], tags: Tags) -> Encoded
         timings=timings,
         seconds=(len(pcm) // 2) / SAMPLE_RATE,
     )
+
+
+def mp3_seconds(data: bytes) -> float | None:
+    """An MP3's playing time from its frames (None: not an MP3 mutagen can read)."""
+    from mutagen.mp3 import MP3, HeaderNotFoundError
+
+    try:
+        info = MP3(io.BytesIO(data)).info
+    except HeaderNotFoundError:
+        return None
+    return float(info.length) if info is not None else None

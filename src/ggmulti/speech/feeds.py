@@ -6,7 +6,8 @@ time anywhere: dates are the releases' own (midnight in Korea), so the same mani
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -18,6 +19,9 @@ from .encode import MP3_TYPE, VTT_TYPE
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 ATOM_NS = "http://www.w3.org/2005/Atom"
+ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+# podcast:guid is a UUIDv5 of the feed URL (scheme and trailing slashes removed) in this namespace.
+PODCAST_GUID_NS = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 KST = timezone(timedelta(hours=9), "KST")
 
 
@@ -28,6 +32,10 @@ class Channel:
     description: str
     language: str  # BCP 47
     self_url: str
+    author: str = ""
+    image_url: str = ""  # a square cover, 1400-3000 px
+    category: str = "Government"
+    owner_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,12 +48,25 @@ class Episode:
     audio_bytes: int
     transcript_url: str
     transcript_lang: str
+    seconds: float | None = None
+    description: str = ""  # the lead paragraph
 
 
 def rfc822(date: str) -> str:
     """A release date as RSS wants it: midnight in Korea, where the releases are dated."""
     day = datetime.strptime(date, "%Y-%m-%d").replace(tzinfo=KST)
     return format_datetime(day)
+
+
+def podcast_guid(feed_url: str) -> str:
+    """The feed's podcast:guid: stable for the feed's address, whoever computes it."""
+    bare = feed_url.split("://", 1)[-1].rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NS, bare))
+
+
+def _duration(seconds: float) -> str:
+    whole = max(1, round(seconds))
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
@@ -58,7 +79,10 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
 def podcast_feed(channel: Channel, episodes: Iterable[Episode]) -> bytes:
     """RSS 2.0 with <language>, <enclosure url length type> and <podcast:transcript> per item."""
     episodes = list(episodes)
-    rss = etree.Element("rss", {"version": "2.0"}, nsmap={"podcast": PODCAST_NS, "atom": ATOM_NS})
+    rss = etree.Element(
+        "rss", {"version": "2.0"}, nsmap={"itunes": ITUNES_NS, "podcast": PODCAST_NS, "atom": ATOM_NS}
+    )
+    it = f"{{{ITUNES_NS}}}"
     ch = _sub(rss, "channel")
     _sub(ch, "title", channel.title)
     _sub(ch, "link", channel.link)
@@ -66,6 +90,23 @@ def podcast_feed(channel: Channel, episodes: Iterable[Episode]) -> bytes:
     _sub(ch, "language", channel.language)
     _sub(ch, f"{{{ATOM_NS}}}link", href=channel.self_url, rel="self", type="application/rss+xml")
     _sub(ch, "generator", "ggmulti")
+    if channel.author:
+        _sub(ch, f"{it}author", channel.author)
+        owner = _sub(ch, f"{it}owner")
+        _sub(owner, f"{it}name", channel.author)
+        if channel.owner_email:
+            _sub(owner, f"{it}email", channel.owner_email)
+    _sub(ch, f"{it}summary", channel.description)
+    if channel.image_url:
+        image = _sub(ch, "image")
+        _sub(image, "url", channel.image_url)
+        _sub(image, "title", channel.title)
+        _sub(image, "link", channel.link)
+        _sub(ch, f"{it}image", href=channel.image_url)
+    _sub(ch, f"{it}category", text=channel.category)
+    _sub(ch, f"{it}explicit", "false")
+    _sub(ch, f"{it}type", "episodic")
+    _sub(ch, f"{{{PODCAST_NS}}}guid", podcast_guid(channel.self_url))
     dates = sorted((e.date for e in episodes if e.date), reverse=True)
     if dates:
         _sub(ch, "pubDate", rfc822(dates[0]))
@@ -75,10 +116,17 @@ def podcast_feed(channel: Channel, episodes: Iterable[Episode]) -> bytes:
         item = _sub(ch, "item")
         _sub(item, "title", e.title)
         _sub(item, "link", e.link)
+        if e.description:
+            _sub(item, "description", e.description)
+            _sub(item, f"{it}summary", e.description)
         _sub(item, "guid", e.guid, isPermaLink="false")
         if e.date:
             _sub(item, "pubDate", rfc822(e.date))
         _sub(item, "enclosure", url=e.audio_url, length=str(e.audio_bytes), type=MP3_TYPE)
+        if e.seconds is not None:
+            _sub(item, f"{it}duration", _duration(e.seconds))
+        _sub(item, f"{it}explicit", "false")
+        _sub(item, f"{it}episodeType", "full")
         _sub(
             item,
             f"{{{PODCAST_NS}}}transcript",
@@ -89,10 +137,17 @@ def podcast_feed(channel: Channel, episodes: Iterable[Episode]) -> bytes:
     return bytes(etree.tostring(rss, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
-def language_feed(lang: str, channel: Channel, catalogue: Catalogue, base: str) -> bytes | None:
+def language_feed(
+    lang: str,
+    channel: Channel,
+    catalogue: Catalogue,
+    base: str,
+    measure: Callable[[Artifact], float | None] = lambda _a: None,
+) -> bytes | None:
     """The feed of one language over the catalogue (newest first), or None when nothing has audio.
 
-    ``base`` is the URL of the language's folder ending in "/" (empty: links relative to the feed).
+    ``base`` is the URL of the language's folder ending in "/" (empty: links relative to the feed);
+    ``measure`` gives an MP3's length where an older catalogue did not record it.
     """
 
     def name(artifact: Artifact) -> str:
@@ -117,6 +172,8 @@ def language_feed(lang: str, channel: Channel, catalogue: Catalogue, base: str) 
                 audio_bytes=audio.bytes,
                 transcript_url=base + name(vtt),
                 transcript_lang=channel.language,
+                seconds=ed.audio_seconds if ed.audio_seconds is not None else measure(audio),
+                description=ed.lead or "",
             )
         )
     return podcast_feed(channel, episodes) if episodes else None
