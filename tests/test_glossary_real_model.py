@@ -110,7 +110,15 @@ cache = "{tmp_path / "cache.sqlite"}"
     assert edition["status"] == "published"
     assert edition["segments"]["machine"] == edition["segments"]["total"] == 5
     assert edition["terms"]["expected"] == edition["terms"]["pinned"] >= 7
+    assert edition["translation"] == "machine"
+    assert (
+        json.loads((out / "manifest.json").read_text())["releases"][0]["editions"]["zh"]["translation"]
+        == "source"
+    )
     page = (out / "en" / "zh-notice.html").read_text()
+    # Machine translation is labelled to readers, with a link to the original.
+    assert "This page was translated by machine" in page
+    assert 'href="../zh/zh-notice.html" hreflang="zh-Hans"' in page
     assert page.count("Gyeonggi Province") >= RELEASE_ZH.count("京畿道") + 1  # + the title
     # A second build answers from the cache: same bytes.
     first = (out / "manifest.json").read_bytes()
