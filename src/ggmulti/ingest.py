@@ -179,7 +179,10 @@ class _TextCollector:
         self._dropped: list[str] = []  # open dropped elements, innermost last
         self._dropped_count: dict[str, int] = {}
 
-    def start(self, tag: str) -> None:
+    # Typed as lxml's parser-target protocol (lxml passes str for str input).
+    def start(self, tag: str | bytes, attrib: object = None) -> None:
+        if isinstance(tag, bytes):
+            tag = tag.decode("utf-8", "replace")
         if tag in _DROPPED_TAGS:
             if tag not in _VOID_TAGS:
                 self._dropped.append(tag)
@@ -188,7 +191,9 @@ class _TextCollector:
             self.parts.append(_BREAK)
             self.breaks += 1
 
-    def end(self, tag: str) -> None:
+    def end(self, tag: str | bytes) -> None:
+        if isinstance(tag, bytes):
+            tag = tag.decode("utf-8", "replace")
         if self._dropped:
             if self._dropped_count.get(tag):  # close it and anything left open inside it
                 while True:
@@ -200,37 +205,21 @@ class _TextCollector:
             self.parts.append(_BREAK)
             self.breaks += 1
 
-    def data(self, text: str) -> None:
+    def data(self, text: str | bytes) -> None:
         if text and not self._dropped:
-            self.parts.append(text)
+            self.parts.append(text if isinstance(text, str) else text.decode("utf-8", "replace"))
+
+    def comment(self, text: str | bytes) -> None:
+        """Comments are not text."""
+
+    def close(self) -> None:
+        """The parser's end of input: everything is in ``parts`` already."""
 
     def paragraphs(self) -> tuple[str, ...]:
         text = "".join(self.parts)
         if not self.breaks:
             return tuple(_split_blank_lines(text))
         return tuple(c for c in (_clean_text(chunk) for chunk in text.split(_BREAK)) if c)
-
-
-class _LxmlTarget:
-    """lxml's parser-target interface onto a collector (lxml passes str for str input)."""
-
-    def __init__(self, collector: _TextCollector) -> None:
-        self.collector = collector
-
-    def start(self, tag: str | bytes, attrib: dict[str | bytes, str | bytes]) -> None:
-        self.collector.start(tag if isinstance(tag, str) else tag.decode("utf-8", "replace"))
-
-    def end(self, tag: str | bytes) -> None:
-        self.collector.end(tag if isinstance(tag, str) else tag.decode("utf-8", "replace"))
-
-    def data(self, data: str | bytes) -> None:
-        self.collector.data(data if isinstance(data, str) else data.decode("utf-8", "replace"))
-
-    def comment(self, text: str | bytes) -> None:
-        """Comments are not text."""
-
-    def close(self) -> None:
-        """Nothing to finish: the collector holds everything."""
 
 
 def html_to_paragraphs(html: str) -> tuple[str, ...]:
@@ -243,7 +232,7 @@ def html_to_paragraphs(html: str) -> tuple[str, ...]:
     """
     collector = _TextCollector()
     if html.strip():
-        parser = etree.HTMLParser(target=_LxmlTarget(collector), no_network=True, recover=True)
+        parser = etree.HTMLParser(target=collector, no_network=True, recover=True)
         parser.feed(html)
         parser.close()
     return collector.paragraphs()
