@@ -1,8 +1,10 @@
 """Sources -> Release. The only module that parses input formats.
 
-Everything here treats input as hostile: XML with a DOCTYPE is refused (no entity expansion, no
-external fetches), HTML is reduced to text (scripts, styles and handlers never survive), ids are
-slugs that cannot name a path outside the output folder, and sizes are capped.
+Everything here treats input as hostile: which files are read, how much, and how YAML is loaded is
+decided in inputs.py; XML with a DOCTYPE is refused (no entity expansion, no external fetches) and
+nests at most MAX_XML_DEPTH levels; HTML is reduced to flat text in linear time (scripts, styles and
+handlers never survive); ids are slugs that cannot name a path outside the output folder; front
+matter values are typed and dates checked; text loses every character an XML writer cannot hold.
 """
 
 from __future__ import annotations
