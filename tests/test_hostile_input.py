@@ -7,11 +7,16 @@ import hashlib
 import json
 import os
 import re
+import resource
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
+import ggmulti
 from ggmulti.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -450,3 +455,201 @@ def test_republishing_a_release_in_one_language_keeps_its_other_editions(
     assert code == 0, err
     after = json.loads((published / "manifest.json").read_text(encoding="utf-8"))["releases"][0]["editions"]
     assert after == before
+
+
+# ---------------------------------------------------------------- bounded: no hang, no blow-up
+# Each case runs `ggmulti check` in a child process with a timeout and an address-space cap, so a
+# regression that hangs (a FIFO) or eats memory (/dev/zero, an alias bomb) fails instead of hanging CI.
+
+SRC = Path(ggmulti.__file__).resolve().parents[1]
+MEMORY_CAP = 3 * 1024**3
+
+
+def _cap_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+def run_bounded(*argv: str, cwd: Path) -> tuple[int, str, str]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(p for p in (str(SRC), os.environ.get("PYTHONPATH")) if p),
+    }
+    code = "import sys; from ggmulti.cli import main; sys.exit(main(sys.argv[1:]))"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "--config", str(CONFIG), *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=cwd,
+        preexec_fn=_cap_memory,
+    )
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def alias_bomb() -> str:
+    """Nine levels of nine aliases in a title: ~420 bytes, 9**9 strings once anything walks it."""
+    parts = ["&a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        parts.append(f"&{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    return f"---\ntitle: [{', '.join(parts)}]\nlang: en\n---\n\n{BODY}\n"
+
+
+def atom_xhtml(depth: int) -> str:
+    return (
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en"><entry><title>Deep</title>'
+        '<id>deep</id><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
+        + "<div>" * depth
+        + BODY
+        + "</div>" * depth
+        + "</div></content></entry></feed>\n"
+    )
+
+
+BOUNDED_CASES: dict[str, tuple[str, Callable[[], str], str]] = {
+    # name: (file name, text, expected words in the one line)
+    "alias-bomb": ("bomb.md", alias_bomb, "anchors and aliases are not allowed"),
+    "anchor-only": (
+        "anchor.md",
+        lambda: md(rid="a", title="x").replace("title: 'x'", "title: &t x"),
+        "anchors",
+    ),
+    "600k-keys": (
+        "keys.md",
+        lambda: "---\n" + "".join(f"k{i}: v\n" for i in range(600_000)) + f"---\n\n{BODY}\n",
+        "over the 65,536-character limit",
+    ),
+    "deep-yaml": (
+        "deep.md",
+        lambda: "---\ntitle: " + "[" * 30_000 + "]" * 30_000 + f"\n---\n\n{BODY}\n",
+        "nested deeper",
+    ),
+    "title-list": (
+        "list.md",
+        lambda: f"---\ntitle: [a, b]\nlang: en\n---\n\n{BODY}\n",
+        "title must be text, not a list",
+    ),
+    "title-map": (
+        "map.md",
+        lambda: f"---\ntitle: {{a: b}}\n---\n\n{BODY}\n",
+        "title must be text, not a mapping",
+    ),
+    "lang-list": ("lang.md", lambda: f"---\nlang: [en]\n---\n\n{BODY}\n", "lang must be text"),
+    "id-map": ("idmap.md", lambda: f"---\nid: {{x: y}}\n---\n\n{BODY}\n", "id must be text"),
+    "id-null": ("idnull.md", lambda: f"---\nid:\n---\n\n{BODY}\n", "lowercase letters"),
+    "duplicate-key": ("dup.md", lambda: f"---\ntitle: a\ntitle: b\n---\n\n{BODY}\n", "appears twice"),
+    "binary-tag": (
+        "bin.md",
+        lambda: f"---\ntitle: !!binary aGVsbG8=\n---\n\n{BODY}\n",
+        "unsupported YAML tag",
+    ),
+    "impossible-date": ("feb30.md", lambda: f"---\ndate: 2025-02-30\n---\n\n{BODY}\n", "impossible date"),
+    "impossible-time": (
+        "time.md",
+        lambda: f"---\ndate: 2025-11-12 25:61:00\n---\n\n{BODY}\n",
+        "impossible date",
+    ),
+    "impossible-iso-time": (
+        "iso.md",
+        lambda: f"---\ndate: '2025-11-12T25:61'\n---\n\n{BODY}\n",
+        "impossible date",
+    ),
+    "impossible-feed-date": (
+        "feb30.xml",
+        lambda: rss(item()).replace("Wed, 12 Nov 2025 09:00:00 +0900", "2025-02-30T09:00:00Z"),
+        "impossible date",
+    ),
+    "noncharacter-in-yaml": ("ffff.md", lambda: f"---\ntitle: A\uffff\n---\n\n{BODY}\n", "U+FFFF"),
+    "control-in-yaml": ("ctl.md", lambda: f"---\ntitle: A\x07\n---\n\n{BODY}\n", "U+0007"),
+    "noncharacter-url": (
+        "url.md",
+        lambda: f"---\nsource_url: 'https://example.org/\ufdd0'\n---\n\n{BODY}\n",
+        "source_url must be an http(s) URL",
+    ),
+    "atom-xhtml-1000-deep": ("deep.atom", lambda: atom_xhtml(1000), "nested deeper than 500"),
+    # The standard library's HTML tokenizer took half a minute on 40,000 of these (quadratic).
+    "stray-angles": ("angles.xml", lambda: rss(item(body="<a" * 100_000)), "item has no text"),
+    "stray-end-tags": ("ends.xml", lambda: rss(item(body="</" * 100_000)), "item has no text"),
+    "marked-sections": ("marked.xml", lambda: rss(item(body="<![" * 100_000)), "item has no text"),
+}
+
+
+@pytest.mark.parametrize("case", list(BOUNDED_CASES))
+def test_hostile_front_matter_and_markup_are_one_line_in_bounded_time(case: str, work: Path) -> None:
+    name, make, expected = BOUNDED_CASES[case]
+    source = work / "src" / name
+    source.write_text(make(), encoding="utf-8")
+    code, _stdout, err = run_bounded("check", str(source), cwd=work)
+    line = assert_one_line_error(code, err, source)
+    assert expected in line
+
+
+def test_fifo_source_is_refused_without_blocking(work: Path) -> None:
+    fifo = work / "src" / "pipe.md"
+    os.mkfifo(fifo)  # nobody ever writes: opening it for reading the ordinary way blocks forever
+    code, _stdout, err = run_bounded("check", str(fifo), cwd=work)
+    line = assert_one_line_error(code, err, fifo)
+    assert "named pipe (FIFO), not a regular file" in line
+
+
+def test_fifo_inside_a_source_folder_is_refused_without_blocking(work: Path) -> None:
+    (work / "src" / "a.md").write_text(md(rid="a-release"), encoding="utf-8")
+    fifo = work / "src" / "b.xml"
+    os.mkfifo(fifo)
+    code, _stdout, err = run_bounded("check", str(work / "src"), cwd=work)
+    line = assert_one_line_error(code, err, fifo)
+    assert "named pipe" in line
+
+
+def test_device_source_is_refused_before_reading(work: Path) -> None:
+    code, _stdout, err = run_bounded("check", "/dev/zero", cwd=work)
+    line = assert_one_line_error(code, err, Path("/dev/zero"))
+    assert "character device, not a regular file" in line
+
+
+SECRET = "SECRET-OUTSIDE-THE-SOURCE-FOLDER"
+
+
+@pytest.mark.parametrize("command", ["check", "publish"])
+def test_symlink_in_a_source_folder_leading_outside_is_refused(
+    command: str, work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = work / "secret.md"
+    secret.write_text(md(rid="secret", title=SECRET, body=f"{SECRET} {BODY}"), encoding="utf-8")
+    (work / "src" / "a.md").write_text(md(rid="a-release"), encoding="utf-8")
+    link = work / "src" / "passwd.md"
+    link.symlink_to(secret)
+    out = work / "out"
+    argv = [command, str(work / "src")] + (["--out", str(out)] if command == "publish" else [])
+    code, stdout, err = run(capsys, *argv)
+    line = assert_one_line_error(code, err, link)
+    assert "symbolic link to a file outside" in line
+    assert SECRET not in stdout + err
+    assert not out.exists()
+
+
+def test_symlinked_folder_leading_outside_a_source_folder_is_refused(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    elsewhere = work / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.md").write_text(md(rid="secret", title=SECRET), encoding="utf-8")
+    (work / "src" / "a.md").write_text(md(rid="a-release"), encoding="utf-8")
+    link = work / "src" / "more"
+    link.symlink_to(elsewhere, target_is_directory=True)
+    code, stdout, err = run(capsys, "check", str(work / "src"))
+    line = assert_one_line_error(code, err, link)
+    assert "symbolic link to a folder outside" in line
+    assert SECRET not in stdout + err
+
+
+def test_100000_nested_divs_are_read_in_bounded_time(work: Path) -> None:
+    source = work / "src" / "divs.md"
+    source.write_text(
+        f"---\nid: divs\ntitle: Divs\nlang: en\n---\n\n{'<div>' * 100_000}{BODY}{'</div>' * 100_000}\n",
+        encoding="utf-8",
+    )
+    code, stdout, err = run_bounded("check", str(source), cwd=work)
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert "divs\t" in stdout and "1 paragraphs" in stdout

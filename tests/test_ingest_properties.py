@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from ggmulti.errors import InputError
 from ggmulti.ingest import id_from_guid, ingest, slugify
@@ -62,6 +63,8 @@ def _check(data: bytes, suffix: str) -> None:
             assert release.title.strip(), release
             assert release.paragraphs and all(p.strip() for p in release.paragraphs), release
             assert release.date is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", release.date)
+            for text in (release.title, *release.paragraphs):
+                etree.Element("x").text = text  # ValueError if an XML writer (XLIFF, feeds) could not hold it
 
 
 _SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -84,6 +87,10 @@ def test_any_bytes_ingest_or_raise_input_error(data: bytes, suffix: str) -> None
     "</channel></rss>",
     suffix=".xml",
 )
+@example(text="---\ntitle: t\n---\n<?xml version='1.0'?>\nBody.", suffix=".md")  # was XMLParsedAsHTMLWarning
+@example(text="---\ntitle: t\n---\nA\uffff\ufdd0 body.", suffix=".md")
+@example(text="---\ndate: 2025-02-30\n---\nBody.", suffix=".md")
+@example(text="---\ntitle: [a, &b b, *b]\n---\nBody.", suffix=".md")
 def test_any_text_ingests_or_raises_input_error(text: str, suffix: str) -> None:
     _check(text.encode("utf-8", "surrogatepass"), suffix)
 

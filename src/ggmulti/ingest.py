@@ -1,14 +1,18 @@
 """Sources -> Release. The only module that parses input formats.
 
-Everything here treats input as hostile: XML with a DOCTYPE is refused (no entity expansion, no
-external fetches), HTML is reduced to text (scripts, styles and handlers never survive), ids are
-slugs that cannot name a path outside the output folder, and sizes are capped.
+Everything here treats input as hostile: which files are read, how much, and how YAML is loaded is
+decided in inputs.py; XML with a DOCTYPE is refused (no entity expansion, no external fetches) and
+nests at most MAX_XML_DEPTH levels; HTML is reduced to flat text in linear time (scripts, styles and
+handlers never survive); ids are slugs that cannot name a path outside the output folder; front
+matter values are typed and dates checked; text loses every character an XML writer cannot hold.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -19,16 +23,22 @@ from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
 import yaml
-from bs4 import BeautifulSoup
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring as safe_fromstring
+from defusedxml.ElementTree import iterparse as safe_iterparse
+from lxml import etree
 from markdown_it import MarkdownIt
 
 from .errors import InputError
+from .inputs import MAX_SOURCE_BYTES, SourceFile, compose_mapping, read_regular_file, shown, walk_folder
 from .model import Release
 from .segment import split_sentences
 
-MAX_SOURCE_BYTES = 20 * 1024 * 1024  # a feed may hold many releases
+__all__ = ["MAX_SOURCE_BYTES", "html_to_paragraphs", "id_from_guid", "ingest", "read_source", "slugify"]
+
+# Front matter is a handful of short keys; a block this long is a mistake or an attack.
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+# Feeds nest four or five levels, Atom XHTML bodies a few more; anything this deep is an attack.
+MAX_XML_DEPTH = 500
 # One release's text. Press releases run to a few thousand characters; anything near this limit is a
 # mistake or an attack, and would cost minutes and gigabytes in PDF layout and speech.
 MAX_RELEASE_CHARS = 200_000
@@ -135,30 +145,122 @@ def derive_title(first_paragraph: str, lang: str) -> str:
     return cut + "…"
 
 
+def _removed(ch: str) -> bool:
+    """Characters no edition may carry: controls (tab and newline become spaces anyway), lone
+    surrogates, private use, invisible formatting other than the zero-width (non-)joiners, and the 66
+    noncharacters (U+FFFE, U+FFFF, U+FDD0..U+FDEF, ...). XML (feeds, XLIFF, PDF tags) cannot hold most
+    of them, and none of them is text a reader could see."""
+    cp = ord(ch)
+    if (cp & 0xFFFE) == 0xFFFE or 0xFDD0 <= cp <= 0xFDEF:
+        return True
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") and ch not in "\t\n\u200b\u200c\u200d"
+
+
 def _clean_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
-    text = "".join(
-        ch
-        for ch in text
-        if ch in "\t\n"
-        or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
-        or ch in "\u200b\u200c\u200d"
-    )
+    text = "".join(ch for ch in text if not _removed(ch))
     return " ".join(text.split())
 
 
+_BREAK_TAGS = frozenset((*_BLOCK_TAGS, "div", "section", "article", "ul", "ol", "table", "tr", "hr", "br"))
+_VOID_TAGS = frozenset({"meta", "link", "embed", "br", "hr", "img", "input", "area", "base", "col", "wbr"})
+
+
+class _TextCollector:
+    """Text of a stream of start/end/data events with paragraph breaks, kept flat.
+
+    No tree is built, so time and memory stay linear in the input however deeply it nests (a tree from
+    20,000 nested divs took close to a minute, and deep ones blew the stack). Text inside a dropped
+    element is discarded; one left open drops the rest, as a tree builder would. Used as an lxml parser
+    target, and fed by hand from Atom XHTML.
+    """
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.breaks = 0
+        self._dropped: list[str] = []  # open dropped elements, innermost last
+        self._dropped_count: dict[str, int] = {}
+
+    # Typed as lxml's parser-target protocol (lxml passes str for str input).
+    def start(self, tag: str | bytes, attrib: object = None) -> None:
+        if isinstance(tag, bytes):
+            tag = tag.decode("utf-8", "replace")
+        if tag in _DROPPED_TAGS:
+            if tag not in _VOID_TAGS:
+                self._dropped.append(tag)
+                self._dropped_count[tag] = self._dropped_count.get(tag, 0) + 1
+        elif not self._dropped and tag in _BREAK_TAGS:
+            self.parts.append(_BREAK)
+            self.breaks += 1
+
+    def end(self, tag: str | bytes) -> None:
+        if isinstance(tag, bytes):
+            tag = tag.decode("utf-8", "replace")
+        if self._dropped:
+            if self._dropped_count.get(tag):  # close it and anything left open inside it
+                while True:
+                    top = self._dropped.pop()
+                    self._dropped_count[top] -= 1
+                    if top == tag:
+                        break
+        elif tag in _BREAK_TAGS:
+            self.parts.append(_BREAK)
+            self.breaks += 1
+
+    def data(self, text: str | bytes) -> None:
+        if text and not self._dropped:
+            self.parts.append(text if isinstance(text, str) else text.decode("utf-8", "replace"))
+
+    def comment(self, text: str | bytes) -> None:
+        """Comments are not text."""
+
+    def close(self) -> None:
+        """The parser's end of input: everything is in ``parts`` already."""
+
+    def paragraphs(self) -> tuple[str, ...]:
+        text = "".join(self.parts)
+        if not self.breaks:
+            return tuple(_split_blank_lines(text))
+        return tuple(c for c in (_clean_text(chunk) for chunk in text.split(_BREAK)) if c)
+
+
 def html_to_paragraphs(html: str) -> tuple[str, ...]:
-    """HTML -> plain text paragraphs. Markup is discarded, so no script or handler can survive."""
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup.find_all(_DROPPED_TAGS):
-        tag.decompose()
-    blocks = soup.find_all([*_BLOCK_TAGS, "div", "section", "article", "ul", "ol", "table", "tr", "hr", "br"])
-    if not blocks:
-        return tuple(_split_blank_lines(soup.get_text()))
-    for block in blocks:
-        block.insert_before(_BREAK)
-        block.insert_after(_BREAK)
-    return tuple(c for c in (_clean_text(chunk) for chunk in soup.get_text().split(_BREAK)) if c)
+    """HTML -> plain text paragraphs. Markup is discarded, so no script or handler can survive.
+
+    libxml2's HTML5 tokenizer (through lxml) calls the collector directly, in C and in linear time;
+    the standard library's tokenizer is quadratic on stray "<" (40,000 of them: half a minute) and
+    fails outright on some of them. Comments, declarations and processing instructions are
+    ignored, so a body that starts like XML (``<?xml ...?>``) is read as text, without any warning.
+    """
+    collector = _TextCollector()
+    if html.strip():
+        parser = etree.HTMLParser(target=collector, no_network=True, recover=True)
+        parser.feed(html)
+        parser.close()
+    return collector.paragraphs()
+
+
+def _xhtml_paragraphs(content: Element) -> tuple[str, ...]:
+    """Atom XHTML content -> paragraphs, walking the parsed tree with a stack (no recursion)."""
+    collector = _TextCollector()
+    collector.data(content.text or "")
+    todo: list[tuple[Element, bool]] = [(child, False) for child in reversed(content)]
+    while todo:
+        el, closing = todo.pop()
+        # Namespaces dropped, so <html:script> is a script; comments and PIs have no str tag.
+        tag = el.tag.rpartition("}")[2].lower() if isinstance(el.tag, str) else ""
+        if closing:
+            collector.end(tag)
+            collector.data(el.tail or "")
+            continue
+        collector.start(tag)
+        if tag in _VOID_TAGS:
+            collector.data(el.tail or "")
+            continue
+        collector.data(el.text or "")
+        todo.append((el, True))
+        todo.extend((child, False) for child in reversed(el))
+    return collector.paragraphs()
 
 
 def _split_blank_lines(text: str) -> list[str]:
@@ -166,22 +268,32 @@ def _split_blank_lines(text: str) -> list[str]:
     return [c for c in (_clean_text(chunk) for chunk in chunks) if c]
 
 
-def _iso_date(value: Any, where: str) -> str | None:
-    if value is None or value == "":
+_ISO_DATE = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:(?:[Tt]|[ \t]+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?"
+    r"(?:[ \t]*(?:[Zz]|[-+](\d{2}):?(\d{2})?))?)?"
+)
+
+
+def _iso_date(value: str | None, where: str) -> str | None:
+    """The calendar date of an ISO 8601 / YAML timestamp or an RFC 822 date, checked to exist."""
+    if value is None or not value.strip():
         return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value).strip()
+    text = value.strip()
+    iso = _ISO_DATE.fullmatch(text)
     try:
-        return dt.date.fromisoformat(text[:10]).isoformat()
-    except ValueError:
-        pass
-    try:
-        return parsedate_to_datetime(text).date().isoformat()
-    except (TypeError, ValueError, IndexError):
-        raise InputError(f"{where}: unreadable date {text[:40]!r} (use YYYY-MM-DD or RFC 822)") from None
+        if iso is None:
+            return parsedate_to_datetime(text).date().isoformat()
+        year, month, day, hour, minute, second, zone_h, zone_m = (int(g) if g else 0 for g in iso.groups())
+        date = dt.date(year, month, day)
+        dt.time(hour, minute, min(second, 59))  # 60: a leap second
+        if zone_h > 23 or zone_m > 59:
+            raise ValueError("time zone offset out of range")
+    except (TypeError, ValueError, IndexError, OverflowError) as exc:
+        if iso is None:
+            raise InputError(f"{where}: unreadable date {text[:40]!r} (use YYYY-MM-DD or RFC 822)") from None
+        raise InputError(f"{where}: impossible date {text[:40]!r} ({exc})") from None
+    return date.isoformat()
 
 
 _LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
@@ -194,11 +306,11 @@ def _check_lang(lang: str, where: str) -> str:
     return lang
 
 
-def _check_url(url: Any, where: str) -> str | None:
-    if url is None or url == "":
+def _check_url(url: str | None, where: str) -> str | None:
+    if url is None or not url.strip():
         return None
-    text = str(url).strip()
-    if not re.match(r"^https?://[^\s<>\"']+$", text, flags=re.I):
+    text = url.strip()
+    if not re.match(r"^https?://[^\s<>\"']+$", text, flags=re.I) or any(_removed(ch) for ch in text):
         raise InputError(f"{where}: source_url must be an http(s) URL, got {text[:60]!r}")
     return text
 
@@ -206,28 +318,17 @@ def _check_url(url: Any, where: str) -> str | None:
 # ---------------------------------------------------------------- reading files
 
 
-def _read_text(path: Path) -> str:
-    try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise InputError(
-                f"{path}: {size:,} bytes is over the {MAX_SOURCE_BYTES:,}-byte limit for a source"
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file or folder") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+def _read_text(path: Path, real: Path | None = None) -> str:
+    data = read_regular_file(real or path, limit=MAX_SOURCE_BYTES, name=path)
+    where = shown(path)
     if not data.strip():
-        raise InputError(f"{path}: empty file")
+        raise InputError(f"{where}: empty file")
     if b"\x00" in data[:8192]:
-        raise InputError(f"{path}: binary data, not a text feed or document")
+        raise InputError(f"{where}: binary data, not a text feed or document")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise InputError(f"{where}: not UTF-8 text (byte {exc.start})") from None
     return text
 
 
@@ -245,18 +346,38 @@ def _looks_like_xml(text: str) -> bool:
 
 
 def _parse_xml(text: str, where: Path) -> Element:
+    """The document's root, parsed with no DTD, no entities and at most MAX_XML_DEPTH levels."""
+    depth = 0
+    root: Element | None = None
     try:
-        return safe_fromstring(
-            text.encode("utf-8"), forbid_dtd=True, forbid_entities=True, forbid_external=True
+        events = safe_iterparse(
+            io.BytesIO(text.encode("utf-8")),
+            events=("start", "end"),
+            forbid_dtd=True,
+            forbid_entities=True,
+            forbid_external=True,
         )
+        for event, element in events:
+            if event == "end":
+                depth -= 1
+                continue
+            root = element if root is None else root
+            depth += 1
+            if depth > MAX_XML_DEPTH:
+                raise InputError(f"{shown(where)}: XML nested deeper than {MAX_XML_DEPTH} elements")
     except DefusedXmlException as exc:
         raise InputError(
-            f"{where}: refused XML with a DOCTYPE or entity declaration ({type(exc).__name__})"
+            f"{shown(where)}: refused XML with a DOCTYPE or entity declaration ({type(exc).__name__})"
         ) from None
     except ParseError as exc:
         line, col = getattr(exc, "position", (0, 0))
         reason = str(exc).split(":")[0]
-        raise InputError(f"{where}: malformed XML at line {line}, column {col + 1}: {reason}") from None
+        raise InputError(
+            f"{shown(where)}: malformed XML at line {line}, column {col + 1}: {reason}"
+        ) from None
+    if root is None:
+        raise InputError(f"{shown(where)}: malformed XML: no element found")
+    return root
 
 
 def _child_text(el: Element, tag: str) -> str | None:
@@ -270,10 +391,10 @@ def _feed_entries(root: Element, path: Path) -> Iterator[tuple[dict[str, Any], s
     if root.tag == "rss":
         channel = root.find("channel")
         if channel is None:
-            raise InputError(f"{path}: RSS feed has no <channel>")
+            raise InputError(f"{shown(path)}: RSS feed has no <channel>")
         feed_lang = (_child_text(channel, "language") or "").split("-")[0].lower() or None
         for n, item in enumerate(channel.findall("item"), start=1):
-            body = _child_text(item, _CONTENT_ENCODED) or _child_text(item, "description") or ""
+            html = _child_text(item, _CONTENT_ENCODED) or _child_text(item, "description") or ""
             guid = _child_text(item, "guid")
             yield (
                 {
@@ -281,10 +402,10 @@ def _feed_entries(root: Element, path: Path) -> Iterator[tuple[dict[str, Any], s
                     "guid": guid,
                     "link": _child_text(item, "link"),
                     "date": _child_text(item, "pubDate"),
-                    "html": body,
+                    "body": html_to_paragraphs(html),
                     "lang": feed_lang,
                 },
-                f"{path}#item {n}",
+                f"{shown(path)}#item {n}",
             )
     elif root.tag == f"{_ATOM}feed":
         feed_lang = (root.get("{http://www.w3.org/XML/1998/namespace}lang") or "").split("-")[
@@ -294,23 +415,16 @@ def _feed_entries(root: Element, path: Path) -> Iterator[tuple[dict[str, Any], s
             content = entry.find(f"{_ATOM}content")
             if content is None:
                 content = entry.find(f"{_ATOM}summary")
-            html = ""
+            body: tuple[str, ...] = ()
             if content is not None:
                 kind = content.get("type", "text")
                 if kind == "xhtml":
-                    from xml.etree.ElementTree import tostring  # serialising our own parsed tree
-
-                    # Drop the XHTML namespace, or html.parser sees <html:p>/<html:script> and neither
-                    # splits paragraphs nor drops scripts.
-                    for el in content.iter():
-                        if isinstance(el.tag, str):
-                            el.tag = el.tag.rpartition("}")[2]
-                    html = "".join(tostring(c, encoding="unicode") for c in content)
+                    body = _xhtml_paragraphs(content)
                 elif kind == "html":
-                    html = content.text or ""
+                    body = html_to_paragraphs(content.text or "")
                 else:
                     text = content.text or ""
-                    html = "".join(f"<p>{_escape(chunk)}</p>" for chunk in re.split(r"\n\s*\n", text))
+                    body = tuple(c for c in (_clean_text(chunk) for chunk in re.split(r"\n\s*\n", text)) if c)
             link_el = entry.find(f"{_ATOM}link[@rel='alternate']")
             if link_el is None:
                 link_el = entry.find(f"{_ATOM}link")
@@ -320,27 +434,25 @@ def _feed_entries(root: Element, path: Path) -> Iterator[tuple[dict[str, Any], s
                     "guid": _child_text(entry, f"{_ATOM}id"),
                     "link": link_el.get("href") if link_el is not None else None,
                     "date": _child_text(entry, f"{_ATOM}published") or _child_text(entry, f"{_ATOM}updated"),
-                    "html": html,
+                    "body": body,
                     "lang": (entry.get("{http://www.w3.org/XML/1998/namespace}lang") or "")
                     .split("-")[0]
                     .lower()
                     or feed_lang,
                 },
-                f"{path}#entry {n}",
+                f"{shown(path)}#entry {n}",
             )
     else:
-        raise InputError(f"{path}: XML root <{root.tag}> is neither an RSS 2.0 <rss> nor an Atom <feed>")
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        raise InputError(
+            f"{shown(path)}: XML root <{root.tag[:60]}> is neither an RSS 2.0 <rss> nor an Atom <feed>"
+        )
 
 
 def _read_feed(path: Path, text: str, default_lang: str) -> list[_Draft]:
     root = _parse_xml(text, path)
     drafts: list[_Draft] = []
     for entry, ref in _feed_entries(root, path):
-        paragraphs = html_to_paragraphs(entry["html"])
+        paragraphs = entry["body"]
         if not paragraphs:
             raise InputError(f"{ref}: item has no text")
         lang = _check_lang(entry["lang"] or default_lang, ref)
@@ -364,42 +476,72 @@ def _read_feed(path: Path, text: str, default_lang: str) -> list[_Draft]:
             )
         )
     if not drafts:
-        raise InputError(f"{path}: feed has no items")
+        raise InputError(f"{shown(path)}: feed has no items")
     return drafts
 
 
 # ---------------------------------------------------------------- Markdown / text documents
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+_FRONT_OPEN = re.compile(r"---[ \t]*\r?\n")
+_FRONT_CLOSE = re.compile(r"\r?\n---[ \t]*(?:\r?\n|\Z)")
 _FRONT_KEYS = frozenset({"id", "title", "date", "lang", "source_url"})
+_NULL = "tag:yaml.org,2002:null"
+
+
+@dataclass(frozen=True)
+class _FrontMatter:
+    """Front matter values as the text written (None when absent or null), each with its file line."""
+
+    values: dict[str, str | None]
+    lines: dict[str, int]
+
+    def where(self, path: Path, key: str) -> str:
+        return f"{shown(path)}:{self.lines[key]}" if key in self.lines else shown(path)
+
+
+def _front_matter(path: Path, text: str) -> tuple[_FrontMatter, str] | None:
+    """(front matter, body), or None when the text has none. Never more than a few KiB of YAML."""
+    opening = _FRONT_OPEN.match(text)
+    if opening is None:
+        if text.lstrip().startswith("---"):
+            raise InputError(f"{shown(path)}: front matter starts with '---' but is never closed")
+        return None
+    closing = _FRONT_CLOSE.search(text, opening.end())
+    if closing is None:
+        raise InputError(f"{shown(path)}: front matter starts with '---' but is never closed")
+    block = text[opening.end() : closing.start()]
+    if len(block) > MAX_FRONT_MATTER_CHARS:
+        raise InputError(
+            f"{shown(path)}: front matter of {len(block):,} characters is over the "
+            f"{MAX_FRONT_MATTER_CHARS:,}-character limit"
+        )
+    nodes = compose_mapping(block, shown(path), first_line=2, what="front matter")
+    unknown = sorted(k for k in nodes if k not in _FRONT_KEYS)
+    if unknown:
+        raise InputError(f"{shown(path)}: unknown front matter key(s): {', '.join(k[:40] for k in unknown)}")
+    values: dict[str, str | None] = {}
+    lines: dict[str, int] = {}
+    for key, node in nodes.items():
+        lines[key] = node.start_mark.line + 2
+        if not isinstance(node, yaml.ScalarNode):
+            kind = "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
+            raise InputError(
+                f"{shown(path)}:{lines[key]}: front matter: {key} must be text, not {kind} (quote it)"
+            )
+        # The text as written: `title: 2025` is "2025", `title: yes` is "yes", never True or a number.
+        values[key] = None if node.tag == _NULL else node.value
+    return _FrontMatter(values, lines), text[closing.end() :]
 
 
 def _read_document(path: Path, text: str, default_lang: str) -> list[_Draft]:
-    match = _FRONT_MATTER.match(text)
-    if match is None:
-        if text.lstrip().startswith("---"):
-            raise InputError(f"{path}: front matter starts with '---' but is never closed")
+    found = _front_matter(path, text)
+    if found is None:
         if TEXT_DUMP_SEPARATOR in text or path.suffix.lower() == ".txt":
             return _read_text_dump(path, text, default_lang)
-        meta: dict[str, Any] = {}
-        body = text
+        front, body = _FrontMatter({}, {}), text
     else:
-        try:
-            loaded = yaml.safe_load(match.group(1))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f" line {mark.line + 2}" if mark is not None else ""
-            problem = getattr(exc, "problem", None) or "invalid YAML"
-            raise InputError(f"{path}:{line.strip()}: front matter: {problem}".replace(": :", ":")) from None
-        if loaded is None:
-            loaded = {}
-        if not isinstance(loaded, dict):
-            raise InputError(f"{path}: front matter must be a mapping of id, title, date, lang, source_url")
-        unknown = sorted(str(k) for k in loaded if k not in _FRONT_KEYS)
-        if unknown:
-            raise InputError(f"{path}: unknown front matter key(s): {', '.join(unknown)}")
-        meta = loaded
-        body = text[match.end() :]
+        front, body = found
+    meta = front.values
     # Raw HTML and every link are let through to html_to_paragraphs, which drops scripts, styles,
     # handlers and link targets; escaping them here would publish "<script>" or "javascript:" as text.
     md = MarkdownIt("commonmark", {"html": True})
@@ -407,26 +549,28 @@ def _read_document(path: Path, text: str, default_lang: str) -> list[_Draft]:
     html = md.render(body)
     paragraphs = html_to_paragraphs(html)
     if not paragraphs:
-        raise InputError(f"{path}: no text after the front matter")
-    lang = _check_lang(str(meta.get("lang") or default_lang).strip().lower(), str(path))
+        raise InputError(f"{shown(path)}: no text after the front matter")
+    lang = _check_lang((meta.get("lang") or default_lang).strip().lower(), front.where(path, "lang"))
     explicit = "id" in meta
-    rid = str(meta.get("id", "")).strip() if explicit else slugify(re.sub(r"^\d+[-_]", "", path.stem))
+    rid = (meta["id"] or "").strip() if explicit else slugify(re.sub(r"^\d+[-_]", "", path.stem))
     if explicit and not _ID_RE.match(rid):
         raise InputError(
-            f"{path}: id {rid[:60]!r} must be lowercase letters, digits and hyphens (at most {MAX_ID_LENGTH})"
+            f"{front.where(path, 'id')}: id {rid[:60]!r} must be lowercase letters, digits and hyphens "
+            f"(at most {MAX_ID_LENGTH})"
         )
-    title = _clean_text(str(meta["title"])) if meta.get("title") else derive_title(paragraphs[0], lang)
+    title_text = meta.get("title")
+    title = _clean_text(title_text) if title_text else derive_title(paragraphs[0], lang)
     if not title:
-        raise InputError(f"{path}: empty title")
+        raise InputError(f"{front.where(path, 'title')}: empty title")
     return [
         _Draft(
             id=rid or f"r-{hashlib.sha256(body.encode()).hexdigest()[:10]}",
             title=title,
-            date=_iso_date(meta.get("date"), str(path)),
+            date=_iso_date(meta.get("date"), front.where(path, "date")),
             lang=lang,
             paragraphs=paragraphs,
-            ref=str(path),
-            url=_check_url(meta.get("source_url"), str(path)),
+            ref=shown(path),
+            url=_check_url(meta.get("source_url"), front.where(path, "source_url")),
             explicit_id=explicit,
         )
     ]
@@ -447,50 +591,60 @@ def _read_text_dump(path: Path, text: str, default_lang: str) -> list[_Draft]:
                 date=None,
                 lang=default_lang,
                 paragraphs=paragraphs,
-                ref=f"{path}#release {n}",
+                ref=f"{shown(path)}#release {n}",
                 url=None,
                 explicit_id=False,
             )
         )
     if not drafts:
-        raise InputError(f"{path}: no releases in the text dump")
+        raise InputError(f"{shown(path)}: no releases in the text dump")
     return drafts
 
 
 # ---------------------------------------------------------------- entry point
 
 
-def _source_files(source: Path) -> list[Path]:
+def _source_files(source: Path, exclude: Iterable[Path]) -> list[SourceFile]:
     if source.is_dir():
-        files = sorted(
-            p
-            for p in source.rglob("*")
-            if p.is_file()
-            and not p.name.startswith(".")
-            and p.suffix.lower() in FEED_SUFFIXES | DOCUMENT_SUFFIXES
-            and p.name.lower() != "readme.md"
+        files = walk_folder(
+            source, FEED_SUFFIXES | DOCUMENT_SUFFIXES, exclude=exclude, ignore=frozenset({"readme.md"})
         )
         if not files:
-            raise InputError(f"{source}: folder has no .md, .txt, .xml, .rss or .atom files")
+            raise InputError(f"{shown(source)}: folder has no .md, .txt, .xml, .rss or .atom files")
         return files
-    if not source.exists():
-        raise InputError(f"{source}: no such file or folder")
-    return [source]
+    if not source.exists() and not source.is_symlink():
+        raise InputError(f"{shown(source)}: no such file or folder")
+    # A file named on the command line is read wherever it is, but only if it is a regular file.
+    return [SourceFile(source, source)]
 
 
-def read_source(path: Path, default_lang: str = "en") -> list[_Draft]:
-    text = _read_text(path)
+def read_source(path: Path, default_lang: str = "en", *, real: Path | None = None) -> list[_Draft]:
+    """The releases in one file; ``real`` is where to read it when ``path`` is a link already checked."""
+    text = _read_text(path, real)
     if path.suffix.lower() in FEED_SUFFIXES or _looks_like_xml(text):
         return _read_feed(path, text, default_lang)
     return _read_document(path, text, default_lang)
 
 
-def ingest(sources: Iterable[Path], default_lang: str = "en") -> list[Release]:
-    """Every release in ``sources`` (files or folders), ids unique, or InputError naming the problem."""
+def ingest(
+    sources: Iterable[Path], default_lang: str = "en", *, exclude: Iterable[Path] = ()
+) -> list[Release]:
+    """Every release in ``sources`` (files or folders), ids unique, or InputError naming the problem.
+
+    Folders in ``exclude`` are never entered while walking a source folder: pass the output folder,
+    so that a build inside its own source folder does not read its feeds and transcripts back in. A
+    file reached twice (named twice, or through a link inside its folder) is read once.
+    """
+    excluded = tuple(exclude)
     drafts: list[_Draft] = []
+    read: set[Path] = set()
     for source in sources:
-        for path in _source_files(source):
-            drafts.extend(read_source(path, default_lang))
+        for file in _source_files(Path(source), excluded):
+            key = Path(os.path.realpath(file.real))
+            if key in read:
+                continue
+            read.add(key)
+            drafts.extend(read_source(file.path, default_lang, real=file.real))
     releases: list[Release] = []
     seen: dict[str, str] = {}
     # Explicit ids first, so a derived id never takes one, whatever order the sources come in.
