@@ -93,9 +93,14 @@ class BuildReport:
         }
 
 
-def check_sources(config: Config, sources: Sequence[Path]) -> tuple[list[Release], list[Finding]]:
-    """Ingest and language-check; raises InputError for unreadable input, returns findings otherwise."""
-    releases = [_configured_lang(config, r) for r in ingest(sources)]
+def check_sources(
+    config: Config, sources: Sequence[Path], exclude: Sequence[Path] = ()
+) -> tuple[list[Release], list[Finding]]:
+    """Ingest and language-check; raises InputError for unreadable input, returns findings otherwise.
+
+    ``exclude``: folders never read (the output folder, when it lies inside a source folder).
+    """
+    releases = [_configured_lang(config, r) for r in ingest(sources, exclude=tuple(exclude))]
     checker = LanguageChecker({code: cfg.langdetect for code, cfg in config.languages.items()})
     findings: list[Finding] = []
     for release in releases:
@@ -214,7 +219,7 @@ def publish(
     formats = options.formats or config.build.formats
 
     started = time.perf_counter()
-    releases, findings = check_sources(config, options.sources)
+    releases, findings = check_sources(config, options.sources, exclude=(options.out,))
     report = BuildReport(findings=list(findings))
     started = report.timed("ingest + language check", started)
     errors = [f for f in findings if f.severity is Severity.ERROR]

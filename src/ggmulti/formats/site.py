@@ -64,9 +64,11 @@ class SiteIndexes:
                     zip=href(paths.index, b.zip),
                     audio=b.audio,
                 )
-                for result in earlier
-                for b in result.bundles
-                if b.lang == code
+                for b in sorted(
+                    (b for result in earlier for b in result.bundles if b.lang == code),
+                    key=lambda b: (b.period != "undated", b.period),
+                    reverse=True,
+                )
             ]
             page = html.language_index(
                 cfg,
