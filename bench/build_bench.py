@@ -47,7 +47,6 @@ def run() -> list[dict[str, object]]:
         shutil.copytree(ROOT / "glossary", work / "glossary")
         text = (ROOT / "ggmulti.toml").read_text(encoding="utf-8")
         text = text.replace('glossary = "glossary"', f'glossary = "{work / "glossary"}"')
-        text = text.replace('templates = "templates"', f'templates = "{ROOT / "templates"}"')
         text = text.replace('memory = "memory"', f'memory = "{ROOT / "memory"}"')
         text += f'\n[translation]\ncache = "{work / "cache.sqlite"}"\n'
         config = work / "ggmulti.toml"

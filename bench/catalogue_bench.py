@@ -68,7 +68,6 @@ languages = ["vi", "en"]
 formats = ["html", "pdf"]
 [paths]
 glossary = "{ROOT / "glossary"}"
-templates = "{ROOT / "templates"}"
 memory = "{ROOT / "memory"}"
 [translation]
 cache = "{work / "cache.sqlite"}"

@@ -111,7 +111,7 @@ def _names(tr: TranslatedRelease) -> tuple[EpubName, ...]:
 
 
 def _labels(lang: str) -> EpubLabels:
-    ui = yaml.safe_load((ROOT / "templates" / "ui.yaml").read_text(encoding="utf-8"))
+    ui = yaml.safe_load((ROOT / "src" / "ggmulti" / "templates" / "ui.yaml").read_text(encoding="utf-8"))
     own = {**ui["en"], **ui.get(lang, {})}
     return EpubLabels(own["contents"], own["names"], own["name_col"], own["korean_col"])
 

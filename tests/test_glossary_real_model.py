@@ -82,7 +82,6 @@ languages = ["en", "zh"]
 formats = ["html"]
 [paths]
 glossary = "{ROOT / "glossary"}"
-templates = "{ROOT / "templates"}"
 [translation]
 models_dir = "{zh_en_models_dir}"
 cache = "{tmp_path / "cache.sqlite"}"

@@ -44,7 +44,6 @@ def project(tmp_path: Path, zh_en_models_dir: Path) -> Path:
 languages = ["zh", "en"]
 formats = ["html", "pdf"]
 [paths]
-templates = "{ROOT / "templates"}"
 [translation]
 models_dir = "{zh_en_models_dir}"
 cache = "cache.sqlite"

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture()
 def project(tmp_path: Path) -> Path:
     text = (ROOT / "ggmulti.toml").read_text(encoding="utf-8")
-    for key in ("glossary", "templates", "memory"):
+    for key in ("glossary", "memory"):
         text = text.replace(f'{key} = "{key}"', f'{key} = "{ROOT / key}"')
     text = text.replace('formats = ["html", "pdf", "audio"]', 'formats = ["html", "pdf"]')
     text = text.replace(

@@ -49,7 +49,6 @@ def project(tmp_path: Path) -> Path:
 languages = ["en", "vi"]
 formats = ["html"]
 [paths]
-templates = "{ROOT / "templates"}"
 corpus = ["releases"]
 [translation]
 models_dir = "models"

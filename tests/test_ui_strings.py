@@ -11,7 +11,7 @@ import yaml
 
 from ggmulti.config import DEFAULT_LANGUAGES, builtin_language
 
-UI = Path(__file__).resolve().parents[1] / "templates" / "ui.yaml"
+UI = Path(__file__).resolve().parents[1] / "src" / "ggmulti" / "templates" / "ui.yaml"
 
 # Latin words a non-Latin-script string may carry: file formats and names readers see in English anyway.
 BRAND_WORDS = frozenset({"PDF", "MP3", "RSS", "EPUB", "WebVTT", "zip"})

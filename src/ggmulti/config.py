@@ -82,7 +82,9 @@ class TranslationConfig(_Strict):
 
 class PathsConfig(_Strict):
     glossary: str = "glossary"
-    templates: str = "templates"
+    # A theme folder: templates and ui.yaml strings that override the ones ggmulti ships (mkdocs'
+    # custom_dir). Unset: the shipped ones.
+    templates: str | None = None
     memory: str = "memory"
     corpus: tuple[str, ...] = ("examples/releases",)  # what `glossary diff` scans by default
 
@@ -112,7 +114,7 @@ class Config:
     build: BuildConfig
     languages: dict[str, LanguageConfig]
     glossary_dir: Path
-    templates_dir: Path
+    templates_dir: Path  # the templates ggmulti ships (package data)
     memory_dir: Path
     corpus: tuple[Path, ...] = ()
     translation: TranslationConfig = field(default_factory=TranslationConfig)
@@ -120,6 +122,7 @@ class Config:
     cache_path: Path | None = None
     names_lang: str = "ko"  # [glossary] original
     bundles: BundlesConfig = field(default_factory=BundlesConfig)
+    theme_dir: Path | None = None  # [paths] templates: overrides of the shipped templates and strings
 
     def language(self, code: str) -> LanguageConfig:
         return self.languages[code]
@@ -148,9 +151,11 @@ def default_cache_path() -> Path:
     return base / "ggmulti" / "translations.sqlite"
 
 
-def _source_tree_root() -> Path:
-    """The checkout this package runs from (src layout), where templates/ and glossary/ live."""
-    return Path(__file__).resolve().parents[2]
+def packaged_templates() -> Path:
+    """The templates, stylesheets and interface strings ggmulti ships (package data)."""
+    from importlib.resources import files
+
+    return Path(str(files("ggmulti") / "templates"))
 
 
 def find_config(start: Path) -> Path | None:
@@ -171,7 +176,7 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
     if path is None:
         path = find_config(cwd or Path.cwd())
     data: dict[str, Any] = {}
-    root = _source_tree_root()
+    root = (cwd or Path.cwd()).resolve()  # no ggmulti.toml: paths are relative to where it runs
     label = CONFIG_NAME
     if path is not None:
         label = str(path)
@@ -221,17 +226,17 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
         candidate = Path(p)
         return candidate if candidate.is_absolute() else (root / candidate)
 
-    templates = resolve(raw.paths.templates)
-    if not templates.is_dir():
-        # An installed ggmulti run outside a checkout still finds the templates it shipped with.
-        templates = _source_tree_root() / "templates"
+    theme = resolve(raw.paths.templates) if raw.paths.templates else None
+    if theme is not None and not theme.is_dir():
+        raise ConfigError([f"{label}: paths.templates: theme folder {theme} does not exist"])
     return Config(
         root=root,
         publisher=raw.publisher,
         build=raw.build,
         languages=languages,
         glossary_dir=resolve(raw.paths.glossary),
-        templates_dir=templates,
+        templates_dir=packaged_templates(),
+        theme_dir=theme,
         memory_dir=resolve(raw.paths.memory),
         corpus=tuple(resolve(p) for p in raw.paths.corpus),
         translation=raw.translation,

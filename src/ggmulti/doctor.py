@@ -108,12 +108,12 @@ def _translation(
 
 def _interface(lang: LanguageConfig, strings: Mapping[str, object]) -> Capability:
     if lang.code in strings:
-        return Capability(True, "interface strings in templates/ui.yaml", kind="strings")
+        return Capability(True, "interface strings in ui.yaml", kind="strings")
     return Capability(
         False,
         'no interface strings: pages show menus and notices in English (marked lang="en")',
         kind="english",
-        fix=f"add a '{lang.code}:' block to templates/ui.yaml with every key of 'en'",
+        fix=f"add a '{lang.code}:' block with every key of 'en' to ui.yaml in the theme folder ([paths] templates)",
     )
 
 
@@ -194,4 +194,4 @@ def _corpus_segments(config: Config, source_lang: str) -> list[str]:
 def _interface_strings(config: Config) -> Mapping[str, object]:
     from .render.html import load_ui_strings
 
-    return load_ui_strings(config.templates_dir)
+    return load_ui_strings(config.templates_dir, config.theme_dir)

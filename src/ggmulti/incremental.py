@@ -22,9 +22,12 @@ from .store import OutputStore, sha256_bytes
 def templates_fingerprint(config: Config) -> str:
     """Templates, interface strings and the code version: a change here re-renders every edition."""
     digest = hashlib.sha256(f"ggmulti {__version__}\n".encode())
-    for path in sorted(p for p in config.templates_dir.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(config.templates_dir).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes())
+    for folder in (config.templates_dir, config.theme_dir):
+        if folder is None:
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
     digest.update(json.dumps(config.publisher.model_dump(), sort_keys=True).encode())
     return digest.hexdigest()
 

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    select_autoescape,
+)
 from markupsafe import Markup, escape
 
 from .. import dates
@@ -178,15 +185,27 @@ def _parts(seg: TranslatedSegment) -> tuple[tuple[str, bool], ...]:
     return tuple(parts)
 
 
-def load_ui_strings(templates_dir: Path) -> dict[str, dict[str, str]]:
-    """templates/ui.yaml: interface strings per language code, English required (the fallback)."""
-    path = templates_dir / UI_FILE
+def load_ui_strings(templates_dir: Path, theme_dir: Path | None = None) -> dict[str, dict[str, str]]:
+    """ui.yaml: interface strings per language code, English required (the fallback).
+
+    A theme's ui.yaml overrides the shipped strings one key at a time (and may add languages).
+    """
+    strings = _read_ui(templates_dir / UI_FILE, required=True)
+    if theme_dir is not None and (theme_dir / UI_FILE).is_file():
+        for lang, own in _read_ui(theme_dir / UI_FILE, required=False).items():
+            strings[lang] = {**strings.get(lang, {}), **own}
+    return strings
+
+
+def _read_ui(path: Path, *, required: bool) -> dict[str, dict[str, str]]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError([f"{path}: cannot load interface strings: {exc}"]) from None
-    if not isinstance(data, dict) or FALLBACK_UI_LANG not in data:
+    if not isinstance(data, dict) or (required and FALLBACK_UI_LANG not in data):
         raise ConfigError([f"{path}: must map language codes to strings and include '{FALLBACK_UI_LANG}'"])
+    if any(not isinstance(v, dict | None) for v in data.values()):
+        raise ConfigError([f"{path}: each language must map keys to strings"])
     return {str(k): {str(a): str(b) for a, b in (v or {}).items()} for k, v in data.items()}
 
 
@@ -198,14 +217,17 @@ class HtmlRenderer:
         self._terms = glossary.by_id() if glossary is not None else {}
         self._breaker = WordBreaker()
         self.env = Environment(
-            loader=FileSystemLoader(config.templates_dir),
+            # A theme's templates first (a site's own look), then the ones ggmulti ships.
+            loader=ChoiceLoader(
+                [FileSystemLoader(d) for d in (config.theme_dir, config.templates_dir) if d is not None]
+            ),
             autoescape=select_autoescape(enabled_extensions=("html", "j2", "xml"), default=True),
             undefined=StrictUndefined,
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self._ui = load_ui_strings(config.templates_dir)
+        self._ui = load_ui_strings(config.templates_dir, config.theme_dir)
         self.env.filters["wordbreak"] = self.wordbreak
         self.env.filters["date_text"] = self.date_text
 
