@@ -43,7 +43,7 @@ def repo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     (tmp_path / "releases" / "centre.md").write_text(RELEASE, encoding="utf-8")
     (tmp_path / "releases" / "other.md").write_text(OTHER, encoding="utf-8")
     (tmp_path / "ggmulti.toml").write_text(
-        f'[build]\nlanguages = ["en", "vi", "lo"]\n[paths]\n'
+        '[build]\nlanguages = ["en", "vi", "lo"]\n[paths]\n'
         '[translation]\nmodels_dir = "models"\ncache = "cache.sqlite"\n',
         encoding="utf-8",
     )

@@ -45,7 +45,7 @@ def project(tmp_path: Path) -> Path:
     for name, text in RELEASES.items():
         (tmp_path / "releases" / name).write_text(text, encoding="utf-8")
     (tmp_path / "ggmulti.toml").write_text(
-        f"""[build]
+        """[build]
 languages = ["en", "vi"]
 formats = ["html"]
 [paths]
