@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from email.utils import parsedate_to_datetime
-from typing import Any
-
 from lxml import etree
 
-from ggmulti.speech.feeds import ATOM_NS, PODCAST_NS, Channel, language_feed, rfc822
+from ggmulti.manifest import Artifact, ArtifactKind, Catalogue, EditionEntry, ReleaseEntry
+from ggmulti.model import EditionStatus
+from ggmulti.speech.feeds import ATOM_NS, ITUNES_NS, PODCAST_NS, Channel, language_feed, rfc822
 
 CHANNEL = Channel(
     title="Gyeonggi Province press releases (Tiếng Việt)",
@@ -18,19 +18,25 @@ CHANNEL = Channel(
 )
 
 
-def _release(rid: str, date: str | None, audio: bool = True) -> dict[str, Any]:
-    artifacts = [{"kind": "html", "path": f"vi/{rid}.html", "sha256": "0" * 64, "bytes": 10}]
+def _release(rid: str, date: str | None, audio: bool = True) -> ReleaseEntry:
+    artifacts = [Artifact(ArtifactKind.HTML, f"vi/{rid}.html", "0" * 64, 10)]
     if audio:
         artifacts += [
-            {"kind": "audio", "path": f"vi/{rid}.mp3", "sha256": "1" * 64, "bytes": 123456},
-            {"kind": "transcript", "path": f"vi/{rid}.vtt", "sha256": "2" * 64, "bytes": 789},
+            Artifact(ArtifactKind.AUDIO, f"vi/{rid}.mp3", "1" * 64, 123456),
+            Artifact(ArtifactKind.TRANSCRIPT, f"vi/{rid}.vtt", "2" * 64, 789),
         ]
-    return {
-        "id": rid,
-        "title": f"English title of {rid}",
-        "date": date,
-        "editions": {"vi": {"status": "published", "title": f"Tiêu đề {rid}", "artifacts": artifacts}},
-    }
+    edition = EditionEntry(
+        EditionStatus.PUBLISHED,
+        title=f"Tiêu đề {rid}",
+        lead=f"Đoạn đầu của {rid}.",
+        audio_seconds=61.4 if audio else None,
+        artifacts=tuple(artifacts),
+    )
+    return ReleaseEntry(rid, f"English title of {rid}", date, "en", None, {"vi": edition})
+
+
+def _catalogue(*releases: ReleaseEntry) -> Catalogue:
+    return Catalogue.of(releases)
 
 
 def validate_rss(data: bytes) -> etree._Element:
@@ -62,7 +68,7 @@ def validate_rss(data: bytes) -> etree._Element:
 
 def test_feed_is_rss_2_with_enclosures_and_transcripts() -> None:
     releases = [_release("b", "2025-11-03"), _release("a", "2025-10-02"), _release("c", None, audio=False)]
-    data = language_feed("vi", CHANNEL, releases, "https://example.org/vi/")
+    data = language_feed("vi", CHANNEL, _catalogue(*releases), "https://example.org/vi/")
     assert data is not None
     root = validate_rss(data)
     channel = root.find("channel")
@@ -80,12 +86,14 @@ def test_feed_is_rss_2_with_enclosures_and_transcripts() -> None:
     }
     assert first.findtext("link") == "https://example.org/vi/b.html"
     assert first.find(f"{{{PODCAST_NS}}}transcript").get("language") == "vi"  # type: ignore[union-attr]
-    assert language_feed("vi", CHANNEL, releases, "https://example.org/vi/") == data  # no clock inside
+    assert first.findtext(f"{{{ITUNES_NS}}}duration") == "00:01:01"
+    assert first.findtext("description") == "Đoạn đầu của b."
+    assert language_feed("vi", CHANNEL, _catalogue(*releases), "https://example.org/vi/") == data  # no clock inside
 
 
 def test_no_audio_no_feed() -> None:
-    assert language_feed("vi", CHANNEL, [_release("c", None, audio=False)], "") is None
-    assert language_feed("lo", CHANNEL, [_release("a", "2025-10-02")], "") is None
+    assert language_feed("vi", CHANNEL, _catalogue(*[_release("c", None, audio=False)]), "") is None
+    assert language_feed("lo", CHANNEL, _catalogue(*[_release("a", "2025-10-02")]), "") is None
 
 
 def test_dates_are_korean_midnight() -> None:

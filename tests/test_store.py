@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -119,8 +120,8 @@ def test_output_path_that_is_a_file_is_refused(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- manifest helpers
 
 
-def _entry(rid: str, date: str | None) -> dict:
-    return {"id": rid, "title": rid, "date": date, "source_lang": "en", "editions": {}}
+def _entry(rid: str, date: str | None, title: str | None = None) -> mf.ReleaseEntry:
+    return mf.ReleaseEntry(rid, title or rid, date, "en", None, {})
 
 
 def test_manifest_orders_newest_first_undated_last_ties_by_id() -> None:
@@ -132,24 +133,29 @@ def test_manifest_orders_newest_first_undated_last_ties_by_id() -> None:
         _entry("y", None),
         _entry("d", "2024-12-31"),
     ]
-    ordered = [e["id"] for e in mf.build_manifest(entries, [])["releases"]]
+    ordered = [e.id for e in mf.Catalogue.of(entries).releases]
     assert ordered == ["c", "a", "b", "d", "y", "z"]
-    assert ordered == [e["id"] for e in mf.build_manifest(reversed(entries), [])["releases"]]
+    assert ordered == [e.id for e in mf.Catalogue.of(reversed(entries)).releases]
 
 
 def test_manifest_bytes_are_deterministic_and_have_no_timestamps() -> None:
-    site = [Artifact("css", "assets/style.css", "0" * 64, 1), Artifact("html", "index.html", "1" * 64, 2)]
-    one = mf.dumps(mf.build_manifest([_entry("a", "2025-01-01")], site))
-    two = mf.dumps(mf.build_manifest([_entry("a", "2025-01-01")], list(reversed(site))))
+    site = [
+        Artifact(ArtifactKind.CSS, "assets/style.css", "0" * 64, 1),
+        Artifact(ArtifactKind.HTML, "index.html", "1" * 64, 2),
+    ]
+    one = mf.dumps(mf.Catalogue.of([_entry("a", "2025-01-01")], site))
+    two = mf.dumps(mf.Catalogue.of([_entry("a", "2025-01-01")], list(reversed(site))))
     assert one == two
     data = json.loads(one)
     assert [a["path"] for a in data["site"]] == ["assets/style.css", "index.html"]
-    assert set(data) == {"format", "generator", "releases", "site", "bundles"}
+    assert set(data) == {"schema_version", "generator", "releases", "site", "bundles", "withdrawn"}
+    assert data["schema_version"] == mf.SCHEMA_VERSION
     assert one.endswith(b"\n")
+    assert not re.search(rb"20\d\d-\d\d-\d\dT\d\d:", one)
 
 
 def test_manifest_keeps_non_ascii_text_readable() -> None:
-    data = mf.dumps(mf.build_manifest([_entry("a", None) | {"title": "京畿道 Tiếng Việt"}], []))
+    data = mf.dumps(mf.Catalogue.of([_entry("a", None, "京畿道 Tiếng Việt")]))
     assert "京畿道 Tiếng Việt".encode() in data
 
 
@@ -171,8 +177,20 @@ def test_a_broken_previous_manifest_is_refused(data: bytes) -> None:
 
 
 def test_a_valid_previous_manifest_round_trips() -> None:
-    manifest = mf.build_manifest([_entry("a", "2025-01-01")], [])
-    assert mf.loads(mf.dumps(manifest), "m") == manifest
+    catalogue = mf.Catalogue.of([_entry("a", "2025-01-01")])
+    assert mf.loads(mf.dumps(catalogue), "m") == catalogue
+
+
+def test_a_schema_version_1_manifest_is_read() -> None:
+    old = json.loads(mf.dumps(mf.Catalogue.of([_entry("a", "2025-01-01")])))
+    del old["schema_version"]
+    old = {"format": 1, **old}
+    assert mf.loads(json.dumps(old).encode(), "m").releases[0].id == "a"
+
+
+def test_a_manifest_of_an_unknown_schema_version_is_refused() -> None:
+    with pytest.raises(OutputError, match="schema version"):
+        mf.loads(b'{"schema_version": 99, "releases": []}', "out/manifest.json")
 
 
 def test_atomic_write_keeps_the_old_file_when_writing_fails(
