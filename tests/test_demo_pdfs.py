@@ -49,32 +49,38 @@ def test_every_demo_pdf_round_trips_the_page_text(demo_output: Path) -> None:
 
 
 @pytest.mark.parametrize("lang", DEMO_LANGS)
-def test_language_bundle(demo_output: Path, lang: str) -> None:
+def test_language_bundles(demo_output: Path, lang: str) -> None:
+    """One bundle per month: every release of the language in it once, newest first, PDF + zip."""
     manifest = _manifest(demo_output)
     site = {a["path"]: a for a in manifest["site"]}  # type: ignore[attr-defined]
-    pdf_path, zip_path = f"{lang}/bundle/{lang}-releases.pdf", f"{lang}/bundle/{lang}-releases.zip"
-    assert site[pdf_path]["kind"] == "bundle-pdf" and site[zip_path]["kind"] == "bundle-zip"
-    editions = [
-        (r, r["editions"][lang])
+    editions = {
+        r["id"]: (r, r["editions"][lang])
         for r in manifest["releases"]  # type: ignore[attr-defined]
         if r["editions"].get(lang, {}).get("status") in ("published", "partial")
-    ]
-    # bookmarks: the cover, with one entry per release below it, newest first; a table of contents
-    with pikepdf.open(demo_output / pdf_path) as doc, doc.open_outline() as outline:
-        (cover,) = outline.root
-        _contents, *items = cover.children  # the "Contents" heading, then the releases
-        assert [normalize(item.title) for item in items] == [normalize(e["title"]) for _, e in editions]
-    first_page = normalize(extract_text(demo_output / pdf_path, first=1, last=1))
-    assert all(normalize(e["title"]) in first_page for _, e in editions)
-    with zipfile.ZipFile(demo_output / zip_path) as archive:
-        names = set(archive.namelist())
-        assert "index.html" in names and f"{lang}-releases.pdf" in names
-        for r, e in editions:
-            kinds = {a["kind"] for a in e["artifacts"]}
-            assert f"pdf/{r['id']}.pdf" in names
-            assert (f"audio/{r['id']}.mp3" in names) == ("audio" in kinds)
-        assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in archive.infolist())
-        index = archive.read("index.html").decode("utf-8")
-        assert f'lang="{BeautifulSoup(index, "html.parser").html["lang"]}"' in index  # type: ignore[index]
+    }
+    bundles = [b for b in manifest["bundles"].values() if b["lang"] == lang]  # type: ignore[attr-defined]
+    assert sorted(rid for b in bundles for rid in b["releases"]) == sorted(editions)
     language_index = (demo_output / lang / "index.html").read_text(encoding="utf-8")
-    assert f'href="bundle/{lang}-releases.pdf"' in language_index
+    for bundle in bundles:
+        pdf_path, zip_path = bundle["pdf"], bundle["zip"]
+        assert site[pdf_path]["kind"] == "bundle-pdf" and site[zip_path]["kind"] == "bundle-zip"
+        chosen = [editions[rid] for rid in bundle["releases"]]
+        assert all((r["date"] or "")[:7] == bundle["period"] for r, _ in chosen)
+        # bookmarks: the cover, with one entry per release below it, newest first; a table of contents
+        with pikepdf.open(demo_output / pdf_path) as doc, doc.open_outline() as outline:
+            (cover,) = outline.root
+            _contents, *items = cover.children  # the "Contents" heading, then the releases
+            assert [normalize(item.title) for item in items] == [normalize(e["title"]) for _, e in chosen]
+        first_page = normalize(extract_text(demo_output / pdf_path, first=1, last=1))
+        assert all(normalize(e["title"]) in first_page for _, e in chosen)
+        with zipfile.ZipFile(demo_output / zip_path) as archive:
+            names = set(archive.namelist())
+            assert "index.html" in names and pdf_path.rsplit("/", 1)[-1] in names
+            for r, e in chosen:
+                kinds = {a["kind"] for a in e["artifacts"]}
+                assert f"pdf/{r['id']}.pdf" in names
+                assert (f"audio/{r['id']}.mp3" in names) == ("audio" in kinds)
+            assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in archive.infolist())
+            index = archive.read("index.html").decode("utf-8")
+            assert f'lang="{BeautifulSoup(index, "html.parser").html["lang"]}"' in index  # type: ignore[index]
+        assert f'href="{pdf_path.split("/", 1)[1]}"' in language_index

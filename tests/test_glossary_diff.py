@@ -96,19 +96,20 @@ def test_changed_translation_shows_affected_segments_before_and_after(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = repo / "glossary" / "places.yaml"
-    path.write_text(GLOSSARY.replace("vi: tỉnh Gyeonggi", "vi: Tỉnh Gyeonggi"), encoding="utf-8")
+    path.write_text(GLOSSARY.replace("vi: tỉnh Gyeonggi", "vi: tỉnh Kyonggi"), encoding="utf-8")
     md = diff(repo, capsys, "--format", "markdown")
-    assert "| `gyeonggi-province` (places.yaml) | changed | forms.vi | tỉnh Gyeonggi | Tỉnh Gyeonggi |" in md
+    assert "| `gyeonggi-province` (places.yaml) | changed | forms.vi | tỉnh Gyeonggi | tỉnh Kyonggi |" in md
     assert "1 of 2 releases contain a changed term" in md
     assert (
         "#### `centre`" in md
         and "`other`" not in md.split("### Affected releases")[1].split("Releases containing")[0]
     )
     row = next(line for line in md.splitlines() if line.startswith("| p0:s0 | vi |"))
-    assert "tỉnh Gyeonggi đã mở" in row and "Tỉnh Gyeonggi đã mở" in row and "re-review" in row
+    # The approved sentence takes the new form, capitalised at the sentence start like the old one.
+    assert "Tỉnh Gyeonggi đã mở" in row and "Tỉnh Kyonggi đã mở" in row and "re-review" in row
     assert "**lo**: no translation model for en->lo and no approved translations" in md
     text = diff(repo, capsys)
-    assert "changed: gyeonggi-province" in text and "forms.vi: 'tỉnh Gyeonggi' -> 'Tỉnh Gyeonggi'" in text
+    assert "changed: gyeonggi-province" in text and "forms.vi: 'tỉnh Gyeonggi' -> 'tỉnh Kyonggi'" in text
 
 
 def test_note_only_change_affects_no_segment(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -199,7 +199,9 @@ def test_bundle_has_toc_bookmarks_and_passes(
 ) -> None:
     releases = [sample_release("lo", "first"), sample_release("lo", "second")]
     path = tmp_path / "bundle.pdf"
-    path.write_bytes(pdf.render(html.bundle_print(config.language("lo"), releases), identity="bundle/lo"))
+    period = html.period_label("2025-11", config.language("lo"))
+    page = html.bundle_print(config.language("lo"), releases, period=period)
+    path.write_bytes(pdf.render(page, identity="bundle/lo"))
     assert [str(p) for p in check(path)] == []
     with pikepdf.open(path) as doc:
         with doc.open_outline() as outline:

@@ -44,7 +44,7 @@ def test_edited_missing_and_unlisted_files_are_named(out: Path, capsys: pytest.C
     err = capsys.readouterr().err
     assert "asocio-digital-government-award-2025.html: content differs" in err
     assert "asocio-digital-government-award-2025.pdf: missing" in err
-    assert "note: en/stray.html is not listed" in err
+    assert "error: en/stray.html: not listed in the manifest" in err
 
 
 def test_no_manifest_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
