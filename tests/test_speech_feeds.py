@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from email.utils import parsedate_to_datetime
+
 from lxml import etree
 
 from ggmulti.manifest import Artifact, ArtifactKind, Catalogue, EditionEntry, ReleaseEntry
@@ -88,7 +89,9 @@ def test_feed_is_rss_2_with_enclosures_and_transcripts() -> None:
     assert first.find(f"{{{PODCAST_NS}}}transcript").get("language") == "vi"  # type: ignore[union-attr]
     assert first.findtext(f"{{{ITUNES_NS}}}duration") == "00:01:01"
     assert first.findtext("description") == "Đoạn đầu của b."
-    assert language_feed("vi", CHANNEL, _catalogue(*releases), "https://example.org/vi/") == data  # no clock inside
+    assert (
+        language_feed("vi", CHANNEL, _catalogue(*releases), "https://example.org/vi/") == data
+    )  # no clock inside
 
 
 def test_no_audio_no_feed() -> None:
