@@ -88,7 +88,8 @@ def test_english_editions_are_published_with_html_pdf_and_audio(published: Publi
         assert en["segments"]["untranslated"] == en["segments"]["machine"] == en["segments"]["memory"] == 0
         assert en["terms"]["pinned"] <= en["terms"]["expected"]
         kinds = {a["kind"]: a for a in en["artifacts"]}
-        assert set(kinds) == {"html", "pdf", "audio", "transcript"}
+        assert set(kinds) == {"html", "pdf", "audio", "transcript", "data"}
+        assert kinds["data"]["path"] == f"en/{entry['id']}.json"
         assert kinds["html"]["path"] == f"en/{entry['id']}.html"
         assert kinds["pdf"]["path"] == f"en/{entry['id']}.pdf"
         assert kinds["audio"]["path"] == f"en/{entry['id']}.mp3"
@@ -128,8 +129,16 @@ def test_languages_without_model_or_memory_are_skipped_with_a_reason(published: 
     assert with_editions == memory_langs
     for lang in ("th", "km", "mn", "ru", "uz", "ne", "tl", "id", "my", "ja"):
         assert all(e["editions"][lang]["status"] == "skipped" for e in published.manifest["releases"]), lang
+    # Every configured language has its own index (listing the releases not yet translated into it);
+    # edition files exist only for the languages with editions.
     folders = {path.split("/")[0] for path in published.first if "/" in path}
-    assert folders == {"en", "assets"} | with_editions
+    assert folders == {"assets"} | set(DEFAULT_LANGUAGES)
+    with_files = {
+        path.split("/")[0]
+        for path in published.first
+        if path.count("/") == 1 and not path.endswith("/index.html")
+    }
+    assert with_files - {"assets"} == {"en"} | with_editions
 
 
 def test_report_and_site_pages_are_written(published: Published) -> None:
@@ -171,7 +180,8 @@ def test_html_pages_declare_their_language_and_escape_text(published: Published)
     for entry in published.manifest["releases"]:
         page = published.first[f"en/{entry['id']}.html"].decode()
         assert '<html lang="en"' in page
-        assert "<script" not in page.lower()
+        scripts = re.findall(r"<script[^>]*>", page.lower())
+        assert scripts == ['<script type="application/ld+json">']  # structured data, nothing that runs
         assert f'href="{entry["id"]}.pdf"' in page
         title = entry["title"].replace("&", "&amp;")
         assert f"<h1>{title}</h1>" in page
