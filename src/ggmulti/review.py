@@ -19,7 +19,15 @@ from .glossary.model import Glossary
 from .glossary.pin import Pinner
 from .model import Layer, Origin, Release, TranslatedSegment
 from .translate.api import Resources, Unavailable
-from .translate.memory import NOTE_FROM, MemoryEntry, TranslationMemory, normalise, safe_xml_bytes
+from .translate.memory import (
+    NOTE_FROM,
+    MemoryEntry,
+    TranslationMemory,
+    memory_path,
+    normalise,
+    safe_xml_bytes,
+)
+from .translate.qa import QaChecker, errors, term_spans
 from .translate.stage import TranslationStage
 
 _KEY = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?:(?:title|p\d+:s\d+)$")
@@ -93,6 +101,44 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
 
 
+_LANG_CODE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
+
+
+def _file_languages(store: Any, where: str, languages: Sequence[str], lang: str | None) -> tuple[str, str]:
+    """The file's one (source, target) pair, every ``<file>`` checked, before either becomes a path.
+
+    Raises with one line naming the first bad attribute: nothing has been read into memory yet.
+    """
+    nodes = list(store.document.getroot().iterchildren(store.namespaced("file")))
+    if not nodes:
+        raise ReviewError([f"{where}: no <file> element"])
+    pair: tuple[str, str] | None = None
+    for n, node in enumerate(nodes, start=1):
+        name = f"<file> {n} ({node.get('original') or 'no original'})" if len(nodes) > 1 else "the file"
+        found = []
+        for attr in ("source-language", "target-language"):
+            code = (node.get(attr) or "").strip().lower()
+            if not code:
+                raise ReviewError([f"{where}: {name} has no {attr}"])
+            if attr == "target-language" and lang is not None and code != lang:
+                raise ReviewError([f"{where}: {name}: target-language is {code!r}, but --lang is '{lang}'"])
+            if not _LANG_CODE.match(code) or code not in languages:
+                raise ReviewError([f"{where}: {name}: {attr} {code!r} is not a configured language"])
+            found.append(code)
+        src, tgt = found
+        if src == tgt:
+            raise ReviewError([f"{where}: {name}: source-language and target-language are both '{src}'"])
+        if pair is not None and (src, tgt) != pair:
+            raise ReviewError(
+                [
+                    f"{where}: {name} is {src}->{tgt}, an earlier <file> is {pair[0]}->{pair[1]}; one pair per file"
+                ]
+            )
+        pair = (src, tgt)
+    assert pair is not None
+    return pair
+
+
 def import_xliff(
     path: Path,
     memory_dir: Path,
@@ -113,26 +159,17 @@ def import_xliff(
         store: Any = xliff.xlifffile.parsestring(data)
     except Exception as exc:  # translate-toolkit raises assorted errors for non-XLIFF XML
         raise ReviewError([f"{where}: not an XLIFF file ({type(exc).__name__}: {exc})"]) from None
-    target = (store.gettargetlanguage() or "").lower()
-    source_lang = (store.getsourcelanguage() or "").lower()
-    problems: list[str] = []
-    if not target:
-        problems.append(f"{where}: the file has no target-language")
-    elif lang is not None and target != lang:
-        problems.append(f"{where}: target-language is '{target}', but --lang is '{lang}'")
-    elif target not in languages:
-        problems.append(f"{where}: target-language '{target}' is not a configured language")
-    if problems:
-        raise ReviewError(problems)
+    source_lang, target = _file_languages(store, where, languages, lang)
 
     from .segment import segment_release, title_segment
 
-    known = {}
+    known: dict[str, tuple[str, str]] = {}
     for release in releases:
         for seg in (title_segment(release), *(s for para in segment_release(release) for s in para)):
-            known[seg.key] = seg.text
+            known[seg.key] = (seg.text, release.source_lang)
     pinner = Pinner(glossary, source_lang, target)
-    from .translate.memory import memory_path
+    checker = QaChecker(source_lang, target)
+    problems: list[str] = []
 
     mem_file = memory_path(memory_dir, source_lang, target)
     memory = TranslationMemory.load(mem_file, source_lang, target)
@@ -152,7 +189,13 @@ def import_xliff(
             problems.append(f"{label}: unknown segment (no such release or sentence in the corpus)")
             continue
         source = str(unit.source or "")
-        if normalise(source) != normalise(known[uid]):
+        current, release_lang = known[uid]
+        if release_lang != source_lang:
+            problems.append(
+                f"{label}: the release is in '{release_lang}', the file's source-language is '{source_lang}'"
+            )
+            continue
+        if normalise(source) != normalise(current):
             problems.append(f"{label}: source text differs from the release's current text; export again")
             continue
         text = str(unit.target or "").strip()
@@ -168,8 +211,14 @@ def import_xliff(
         if missed:
             problems += [f"{label}: {c.reason} for '{c.surface}' ({c.term_id})" for c in missed]
             continue
+        findings = checker.check(source, text, *term_spans(pinner, source, text))
+        if errors(findings):
+            problems += [f"{label}: {f.check}: {f.message}" for f in errors(findings)]
+            continue
+        warned = tuple(f"{f.check}: {f.message}" for f in findings if f.severity == "warning")
+        result.warnings += [f"{label}: {w}" for w in warned]
         terms = {h.term_id: form for h in pinner.hits(source) if (form := pinner.approved(h)) is not None}
-        entry = MemoryEntry(source=known[uid], target=text, key=uid, origin=origin, terms=terms)
+        entry = MemoryEntry(source=current, target=text, key=uid, origin=origin, terms=terms, qa=warned)
         old = memory.get(source)
         if old is not None and old.target == text and not old.needs_review:
             result.unchanged += 1

@@ -31,8 +31,8 @@ from babel.dates import get_month_names
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from ..errors import QaInputError
-from ..glossary.match import unspaced
-from ..glossary.pin import ALTERNATIVE, PRIMARY
+from ..glossary.match import cased, form_pattern, unspaced
+from ..glossary.pin import ALTERNATIVE, PRIMARY, Pinner
 
 Severity = Literal["error", "warning"]
 Reading = Decimal | tuple[int, ...] | str
@@ -996,3 +996,20 @@ def check_segment(
 
 def errors(findings: Iterable[QaFinding]) -> tuple[QaFinding, ...]:
     return tuple(f for f in findings if f.severity == "error")
+
+
+def term_spans(pinner: Pinner, source: str, target: str) -> tuple[list[Span], list[Span]]:
+    """Where the glossary's names stand on each side: their digits are part of a name, not a fact.
+
+    Source spans are the pinner's hits; target spans are the occurrences of their approved forms.
+    """
+    hits = pinner.hits(source)
+    src = [(h.start, h.end) for h in hits]
+    forms = {form for h in hits if (form := pinner.approved(h)) is not None}
+    flags = regex.IGNORECASE if cased(pinner.target_lang) else 0
+    tgt = [
+        m.span()
+        for form in sorted(forms)
+        for m in regex.finditer(form_pattern(form, pinner.target_lang), target, flags)
+    ]
+    return src, tgt
