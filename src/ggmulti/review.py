@@ -15,6 +15,7 @@ from typing import Any
 from translate.storage import xliff
 
 from .errors import GgmultiError, ReviewError
+from .glossary.match import capitalised
 from .glossary.model import Glossary
 from .glossary.pin import Pinner
 from .model import Layer, Origin, Release, TranslatedSegment
@@ -26,6 +27,7 @@ from .translate.memory import (
     memory_path,
     normalise,
     safe_xml_bytes,
+    unit_id,
 )
 from .translate.qa import QaChecker, errors, term_spans
 from .translate.stage import TranslationStage
@@ -62,6 +64,8 @@ def export(releases: Sequence[Release], lang: str, resources: Resources) -> byte
     source_lang = src_langs.pop()
     store: Any = xliff.xlifffile(sourcelanguage=source_lang, targetlanguage=lang)
     pinner = stage.pinner(source_lang, lang)
+    memory = stage.memories.get(lang)
+    fuzzy = _Fuzzy(memory.entries() if memory is not None and memory.source_lang == source_lang else [])
     for release in releases:
         tr = translated[release.id]
         if isinstance(tr, Unavailable):
@@ -69,7 +73,8 @@ def export(releases: Sequence[Release], lang: str, resources: Resources) -> byte
         else:
             segments = [tr.title, *(s for para in tr.paragraphs for s in para)]
         for seg in segments:
-            unit = store.addsourceunit(seg.segment.text)
+            # One <file> per release, named by its id: CAT tools show it as the document.
+            unit = store.addsourceunit(seg.segment.text, filename=release.id, createifmissing=True)
             unit.setid(seg.segment.key)
             notes = [f"release: {release.id} ({release.title})", f"origin: {seg.origin.value}"]
             if seg.origin is Origin.MACHINE:
@@ -82,8 +87,40 @@ def export(releases: Sequence[Release], lang: str, resources: Resources) -> byte
                 approved = seg.origin is Origin.MEMORY and not seg.review
                 unit.markapproved(approved)
                 unit.set_state_n(unit.S_SIGNED_OFF if approved else unit.S_NEEDS_REVIEW)
+            else:
+                for score, entry in fuzzy.matches(seg.segment.text):
+                    unit.addalttrans(
+                        entry.target,
+                        origin="ggmulti-memory",
+                        lang=lang,
+                        sourcetxt=entry.source,
+                        matchquality=f"{score:.0f}%",
+                    )
             unit.addnote("\n".join(notes), origin=NOTE_FROM)
+    store.removedefaultfile()
     return bytes(store)
+
+
+FUZZY_MIN = 70.0  # match-quality (%) below which a memory sentence helps a translator less than it misleads
+FUZZY_MAX = 3
+
+
+class _Fuzzy:
+    """Memory sentences similar to a new one, as CAT tools show them (``<alt-trans match-quality>``)."""
+
+    def __init__(self, entries: Sequence[MemoryEntry]) -> None:
+        self.entries = [e for e in entries if not e.needs_review]
+        self.sources = [normalise(e.source) for e in self.entries]
+
+    def matches(self, source: str) -> list[tuple[float, MemoryEntry]]:
+        if not self.entries:
+            return []
+        from rapidfuzz import fuzz, process
+
+        found = process.extract(
+            normalise(source), self.sources, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=FUZZY_MAX
+        )
+        return [(float(score), self.entries[i]) for _text, score, i in found]
 
 
 def _untranslated(release: Release, lang: str) -> list[TranslatedSegment]:
@@ -96,9 +133,30 @@ def _untranslated(release: Release, lang: str) -> list[TranslatedSegment]:
 @dataclass
 class ImportResult:
     lang: str
-    added: int = 0
+    added: int = 0  # sentences new to the memory
+    changed: int = 0  # a different (or re-approved) translation of a sentence the memory had
     unchanged: int = 0
+    skipped: int = 0  # no target, or not marked translated
     warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.lang} memory: {self.added} added, {self.changed} changed, {self.unchanged} unchanged, "
+            f"{self.skipped} skipped"
+        )
+
+
+def _word_diff(old: str, new: str, limit: int = 3) -> str:
+    """What a stale source changed, word by word: "'every day' -> 'on Sundays'" (the first few edits)."""
+    import difflib
+
+    a, b = old.split(), new.split()
+    edits = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            edits.append(f"{' '.join(a[i1:i2])[:60]!r} -> {' '.join(b[j1:j2])[:60]!r}")
+    more = f" and {len(edits) - limit} more" if len(edits) > limit else ""
+    return "; ".join(edits[:limit]) + more
 
 
 _LANG_CODE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
@@ -196,15 +254,19 @@ def import_xliff(
             )
             continue
         if normalise(source) != normalise(current):
-            problems.append(f"{label}: source text differs from the release's current text; export again")
+            problems.append(
+                f"{label}: source text differs from the release's current text "
+                f"(file -> release: {_word_diff(normalise(source), normalise(current))}); export again"
+            )
             continue
         text = str(unit.target or "").strip()
         state = (unit.xmlelement.find(unit.namespaced("target")).get("state") if text else None) or ""
         if not text:
-            result.warnings.append(f"{label}: no target; skipped")
+            result.skipped += 1  # not translated yet: counted in the summary, not a line each
             continue
         # The target's state is the translator's word when present; approved="yes" only when it is absent.
         if not (state in _DONE_STATES if state else unit.isapproved()):
+            result.skipped += 1
             result.warnings.append(f"{label}: state '{state or 'none'}' is not translated/final; skipped")
             continue
         missed = [c for c in pinner.check_existing(source, text, Layer.MEMORY) if not c.pinned]
@@ -220,13 +282,44 @@ def import_xliff(
         terms = {h.term_id: form for h in pinner.hits(source) if (form := pinner.approved(h)) is not None}
         entry = MemoryEntry(source=current, target=text, key=uid, origin=origin, terms=terms, qa=warned)
         old = memory.get(source)
-        if old is not None and old.target == text and not old.needs_review:
+        same = old is not None and text in (old.target, capitalised(old.target, target))
+        if old is not None and same and not old.needs_review:
             result.unchanged += 1
             continue
         memory.add(entry)
-        result.added += 1
+        if old is None:
+            result.added += 1
+        else:
+            result.changed += 1
     if problems:
         raise ReviewError(problems)
-    if result.added:
+    if result.added or result.changed:
         memory.save(mem_file)
     return result
+
+
+def tmx(memory_dir: Path, source_lang: str, lang: str) -> tuple[bytes, int, int]:
+    """The approved part of one memory as TMX 1.4, for CAT-tool memories: (bytes, written, held back).
+
+    Entries flagged for re-review are held back: a CAT tool would offer them as 100% matches.
+    """
+    from translate.storage import tmx as tmx_store
+
+    from . import __version__
+
+    path = memory_path(memory_dir, source_lang, lang)
+    if not path.exists():
+        raise ReviewError([f"{path}: no {source_lang}->{lang} memory"])
+    memory = TranslationMemory.load(path, source_lang, lang)
+    store: Any = tmx_store.tmxfile(sourcelanguage=source_lang, targetlanguage=lang)
+    header = next(store.document.getroot().iterchildren(store.namespaced("header")))
+    header.set("creationtool", "ggmulti")
+    header.set("creationtoolversion", __version__)
+    held = 0
+    for entry in memory.entries():
+        if entry.needs_review:
+            held += 1
+            continue
+        store.addtranslation(entry.source, source_lang, entry.target, lang, comment=f"segment: {entry.key}")
+        store.units[-1].xmlelement.set("tuid", unit_id(entry.source))
+    return bytes(store), len(memory) - held, held

@@ -43,6 +43,10 @@ class Memory(Protocol):
 
     def get(self, source: str) -> MemoryEntry | None: ...
 
+    def entries(self) -> list[MemoryEntry]:
+        """Every entry, in a stable order (fuzzy matches for review export, TMX)."""
+        ...
+
     def refreshed(self, current: Mapping[str, str | None]) -> Memory:
         """The memory under the current approved term forms (see TranslationMemory.refreshed)."""
         ...
