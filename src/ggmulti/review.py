@@ -30,7 +30,7 @@ from .translate.memory import (
     unit_id,
 )
 from .translate.qa import QaChecker, errors, term_spans
-from .translate.stage import TranslationStage
+from .translate.stage import MachinePolicy, TranslationStage
 
 _KEY = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?:(?:title|p\d+:s\d+)$")
 _DONE_STATES = frozenset({"translated", "final", "signed-off"})
@@ -51,9 +51,15 @@ def _term_note(glossary: Glossary, pinner: Pinner, source: str) -> list[str]:
     return lines
 
 
-def export(releases: Sequence[Release], lang: str, resources: Resources) -> bytes:
-    """XLIFF of every segment of ``releases`` for ``lang``: approved memory, machine draft, or empty."""
-    stage = TranslationStage(resources)
+def export(
+    releases: Sequence[Release], lang: str, resources: Resources, policy: MachinePolicy | None = None
+) -> bytes:
+    """XLIFF of every segment of ``releases`` for ``lang``: approved memory, machine draft, or empty.
+
+    Machine drafts that need review (low score, failed check) come first, with the reasons in notes.
+    """
+    policy = policy or MachinePolicy()
+    stage = TranslationStage(resources, MachinePolicy(policy.min_score, "all"))  # every draft, for review
     translated = stage.run(releases, lang)
     src_langs = {r.source_lang for r in releases}
     if len(src_langs) != 1:
@@ -66,37 +72,44 @@ def export(releases: Sequence[Release], lang: str, resources: Resources) -> byte
     pinner = stage.pinner(source_lang, lang)
     memory = stage.memories.get(lang)
     fuzzy = _Fuzzy(memory.entries() if memory is not None and memory.source_lang == source_lang else [])
+    todo: list[tuple[Release, TranslatedSegment, list[str]]] = []
     for release in releases:
         tr = translated[release.id]
         if isinstance(tr, Unavailable):
             segments = _untranslated(release, lang)
         else:
             segments = [tr.title, *(s for para in tr.paragraphs for s in para)]
-        for seg in segments:
-            # One <file> per release, named by its id: CAT tools show it as the document.
-            unit = store.addsourceunit(seg.segment.text, filename=release.id, createifmissing=True)
-            unit.setid(seg.segment.key)
-            notes = [f"release: {release.id} ({release.title})", f"origin: {seg.origin.value}"]
-            if seg.origin is Origin.MACHINE:
-                notes[-1] += f" ({seg.engine}); a draft: correct it, then mark it translated"
-            if seg.review:
-                notes.append(f"needs-review: {seg.review}")
-            notes += _term_note(resources.glossary, pinner, seg.segment.text)
-            if seg.origin in (Origin.MEMORY, Origin.MACHINE):
-                unit.target = seg.text
-                approved = seg.origin is Origin.MEMORY and not seg.review
-                unit.markapproved(approved)
-                unit.set_state_n(unit.S_SIGNED_OFF if approved else unit.S_NEEDS_REVIEW)
-            else:
-                for score, entry in fuzzy.matches(seg.segment.text):
-                    unit.addalttrans(
-                        entry.target,
-                        origin="ggmulti-memory",
-                        lang=lang,
-                        sourcetxt=entry.source,
-                        matchquality=f"{score:.0f}%",
-                    )
-            unit.addnote("\n".join(notes), origin=NOTE_FROM)
+        todo += [(release, seg, policy.reasons(seg)) for seg in segments]
+    todo.sort(key=lambda item: not item[2])  # stable: needs-review drafts first, then reading order
+    for release, seg, reasons in todo:
+        # One <file> per release, named by its id: CAT tools show it as the document.
+        unit = store.addsourceunit(seg.segment.text, filename=release.id, createifmissing=True)
+        unit.setid(seg.segment.key)
+        notes = [f"release: {release.id} ({release.title})", f"origin: {seg.origin.value}"]
+        if seg.origin is Origin.MACHINE:
+            notes[-1] += f" ({seg.engine}); a draft: correct it, then mark it translated"
+        if seg.review:
+            notes.append(f"needs-review: {seg.review}")
+        if seg.score is not None:
+            notes.append(f"quality-score: {seg.score:.2f}")
+        notes += [f"needs-review: {r}" for r in reasons]
+        notes += [f"qa: {c}" for c in seg.checks if "(error)" not in c]
+        notes += _term_note(resources.glossary, pinner, seg.segment.text)
+        if seg.origin in (Origin.MEMORY, Origin.MACHINE):
+            unit.target = seg.text
+            approved = seg.origin is Origin.MEMORY and not seg.review
+            unit.markapproved(approved)
+            unit.set_state_n(unit.S_SIGNED_OFF if approved else unit.S_NEEDS_REVIEW)
+        else:
+            for score, entry in fuzzy.matches(seg.segment.text):
+                unit.addalttrans(
+                    entry.target,
+                    origin="ggmulti-memory",
+                    lang=lang,
+                    sourcetxt=entry.source,
+                    matchquality=f"{score:.0f}%",
+                )
+        unit.addnote("\n".join(notes), origin=NOTE_FROM)
     store.removedefaultfile()
     return bytes(store)
 
