@@ -280,7 +280,7 @@ def _cjk_value(run: str) -> tuple[Decimal, bool] | None:
         elif tok in HAN_BIG or tok in KO_BIG:
             big = HAN_BIG.get(tok) or KO_BIG[tok]
             section += current if current is not None else Decimal(0)
-            if section == 0:
+            if section == 0 and total == 0:  # a bare 万 counts one; in 100万亿 the 亿 scales what came before
                 section = Decimal(1)
             if big > last_big:
                 total = (total + section) * big
