@@ -197,8 +197,12 @@ class TranslationStage:
         for release, flat, paragraphs in work:
             if all(results[s.key].origin is Origin.UNTRANSLATED for s in flat):
                 # Memory exists for the language but covers nothing of this release: nothing to publish.
+                held = sum(results[s.key].held for s in flat)
                 out[release.id] = Unavailable(
-                    f"no approved translations of this release and no {release.source_lang}->{lang} model"
+                    f"machine translations held back by [translation] publish_machine = "
+                    f"'{self.policy.publish}' ({held} of {len(flat)} sentences) and no approved translations"
+                    if held
+                    else f"no approved translations of this release and no {release.source_lang}->{lang} model"
                 )
                 continue
             out[release.id] = TranslatedRelease(
