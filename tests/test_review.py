@@ -151,7 +151,10 @@ def memory_bytes(project: Path) -> bytes | None:
         (lambda s: s.replace('id="one:p0:s1"', 'id="../../etc"'), "not a ggmulti segment id"),
         (lambda s: s.replace('target-language="vi"', 'target-language="lo"'), "target-language is 'lo'"),
         (lambda s: s.replace("tỉnh Gyeonggi đã mở", "Kyonggi đã mở"), "lacks the approved form"),
-        (lambda s: s.replace("It is open every day.", "It is open on Sundays."), "differs from the release"),
+        (
+            lambda s: s.replace("It is open every day.", "It is open on Sundays."),
+            "differs from the release's current text (file -> release: 'on Sundays.' -> 'every day.')",
+        ),
         (lambda s: s[: len(s) // 2], "malformed XML"),
         (
             lambda s: s.replace(
@@ -192,9 +195,12 @@ def test_missing_and_unapproved_targets_are_skipped_with_warnings(
     path = export(project)
     fill(path, {k: v for k, v in VI.items() if k != "two:p0:s1"})
     fill(path, {"two:title": VI["two:title"]}, state="needs-review-translation")
+    capsys.readouterr()
     assert run(project, "review", "import", str(path)) == 0
-    err = capsys.readouterr().err
-    assert "two:p0:s1: no target" in err and "two:title: state 'needs-review-translation'" in err
+    captured = capsys.readouterr()
+    # One line for the unit a translator left unfinished, none for the empty one: the summary counts both.
+    assert "two:p0:s1" not in captured.err and "two:title: state 'needs-review-translation'" in captured.err
+    assert captured.out.strip().endswith("vi memory: 5 added, 0 changed, 0 unchanged, 2 skipped")
     manifest = publish(project)
     two = next(r for r in manifest["releases"] if r["id"] == "two")["editions"]["vi"]
     assert two["status"] == "partial" and two["segments"]["untranslated"] == 2
@@ -220,3 +226,78 @@ def test_release_with_no_approved_sentence_is_skipped_not_published_in_english(p
     two = next(r for r in manifest["releases"] if r["id"] == "two")["editions"]["vi"]
     assert two["status"] == "skipped" and "no approved translations of this release" in two["reason"]
     assert not (project / "out" / "vi" / "two.html").exists()
+
+
+def test_export_names_releases_marks_approved_and_offers_fuzzy_matches(project: Path) -> None:
+    path = export(project)
+    fill(path, {k: v for k, v in VI.items() if k != "two:p0:s1"})
+    assert run(project, "review", "import", str(path)) == 0
+    # A new release with a sentence close to an approved one.
+    (project / "releases" / "three.md").write_text(
+        RELEASES["two.md"].replace("id: two", "id: three").replace("in the evening", "in the morning"),
+        encoding="utf-8",
+    )
+    again = export(project, "again.xlf")
+    store: Any = xliff.xlifffile.parsestring(again.read_bytes())
+    files = list(store.document.getroot().iterchildren(store.namespaced("file")))
+    assert sorted(f.get("original") for f in files) == ["one", "three", "two"]  # a <file> per release
+    assert all(f.get("source-language") == "en" and f.get("target-language") == "vi" for f in files)
+    units = {u.xmlelement.get("id"): u for u in store.units}
+    approved = units["one:p0:s0"]
+    assert approved.xmlelement.get("approved") == "yes"
+    assert approved.xmlelement.find(approved.namespaced("target")).get("state") == "signed-off"
+    fresh = units["three:p0:s1"]  # "Classes are held in the morning." vs the approved "... evening."
+    assert fresh.xmlelement.find(fresh.namespaced("target")) is None
+    assert fresh.xmlelement.findall(fresh.namespaced("alt-trans")) == []  # its near twin was left empty
+    near = units["three:p0:s0"]  # identical to two:p0:s0, which is approved: an exact memory hit
+    assert near.xmlelement.find(near.namespaced("target")).text == VI["two:p0:s0"]
+    title = units["three:title"]
+    assert title.xmlelement.find(title.namespaced("target")).text == VI["two:title"]
+
+
+def test_fuzzy_match_offered_for_a_near_sentence(project: Path) -> None:
+    path = export(project)
+    fill(path, VI)
+    assert run(project, "review", "import", str(path)) == 0
+    (project / "releases" / "three.md").write_text(
+        RELEASES["two.md"].replace("id: two", "id: three").replace("in the evening", "in the mornings"),
+        encoding="utf-8",
+    )
+    store: Any = xliff.xlifffile.parsestring(export(project, "again.xlf").read_bytes())
+    unit = next(u for u in store.units if u.xmlelement.get("id") == "three:p0:s1")
+    (alt,) = unit.xmlelement.findall(unit.namespaced("alt-trans"))
+    quality = float(alt.get("match-quality").rstrip("%"))
+    assert 70 <= quality < 100
+    assert alt.find(unit.namespaced("target")).text == VI["two:p0:s1"]
+    assert alt.find(unit.namespaced("source")).text == "Classes are held in the evening."
+    assert unit.xmlelement.find(unit.namespaced("target")) is None  # a suggestion, never the translation
+
+
+def test_changed_translation_is_counted_as_changed(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = export(project)
+    fill(path, VI)
+    assert run(project, "review", "import", str(path)) == 0
+    again = export(project, "again.xlf")
+    fill(again, {"one:p0:s1": "Trung tâm mở cửa tất cả các ngày trong tuần."})
+    capsys.readouterr()
+    assert run(project, "review", "import", str(again)) == 0
+    assert capsys.readouterr().out.strip().endswith("vi memory: 0 added, 1 changed, 6 unchanged, 0 skipped")
+
+
+def test_tmx_holds_the_approved_memory(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from translate.storage import tmx
+
+    path = export(project)
+    fill(path, VI)
+    assert run(project, "review", "import", str(path)) == 0
+    out = project / "vi.tmx"
+    assert run(project, "review", "tmx", "--lang", "vi", "-o", str(out)) == 0
+    store: Any = tmx.tmxfile.parsestring(out.read_bytes())
+    pairs = {str(u.source): str(u.target) for u in store.units}
+    assert pairs["It is open every day."] == VI["one:p0:s1"] and len(pairs) == len(VI)
+    root = store.document.getroot()
+    assert root.get("version") == "1.4"
+    assert all(u.xmlelement.get("tuid") for u in store.units)
+    capsys.readouterr()
+    assert run(project, "review", "tmx", "--lang", "th") == 2
+    assert "'th' is not a configured language" in capsys.readouterr().err

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ggmulti.translate.api import engine_score
 from ggmulti.translate.argos import ArgosEngine, Engines
 from ggmulti.translate.cache import CachedTranslator, TranslationCache
 
@@ -102,13 +103,15 @@ def test_real_engine_second_run_makes_no_translate_batch_call(
     zh_en_models_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[int] = []
-    real = ArgosEngine.translate_tokens
+    real = ArgosEngine.translate_tokens_scored  # the one place translate_batch is called
 
-    def counting(self: ArgosEngine, tokens: Sequence[Sequence[str]], n: int) -> list[list[list[str]]]:
+    def counting(
+        self: ArgosEngine, tokens: Sequence[Sequence[str]], n: int
+    ) -> list[tuple[list[list[str]], list[float]]]:
         calls.append(len(tokens))
         return real(self, tokens, n)
 
-    monkeypatch.setattr(ArgosEngine, "translate_tokens", counting)
+    monkeypatch.setattr(ArgosEngine, "translate_tokens_scored", counting)
     texts = ["天气很好。", "省长会见了外国居民。"]
     outs = []
     for _build in range(2):
@@ -119,3 +122,6 @@ def test_real_engine_second_run_makes_no_translate_batch_call(
             outs.append(engines.require("zh", "en").translate(texts))
     assert calls == [2]
     assert outs[0] == outs[1] and "weather" in outs[0][0].lower()
+    with TranslationCache(tmp_path / "c.sqlite") as cache, Engines(zh_en_models_dir, cache=cache) as engines:
+        scores = [engine_score(engines.require("zh", "en"), t) for t in texts]
+    assert all(s is not None and -3.0 < s < 0.0 for s in scores)  # the score came from the cache too

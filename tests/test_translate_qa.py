@@ -359,3 +359,12 @@ def test_an_injected_change_to_a_number_is_always_caught(
     found = errors(checker.check(source, wrong_text))
     assert [f.check for f in found] == ["number-mismatch"], wrong_text
     assert f"{amount} (KRW {amount:,})" in found[0].message
+
+
+def test_compound_chinese_magnitudes_multiply() -> None:
+    """100万亿 is 100 x 10^4 x 10^8 (100 trillion), not 100 x 10^4 + 10^8."""
+    from ggmulti.translate.qa import QaChecker, errors
+
+    checker = QaChecker("zh", "en")
+    assert not errors(checker.check("吸引100万亿韩元投资。", "Attract KRW 100 trillion in investment."))
+    assert errors(checker.check("吸引100万亿韩元投资。", "Attract KRW 100 billion in investment."))

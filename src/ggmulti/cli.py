@@ -366,10 +366,31 @@ def review_import(
     result = import_xliff(file, config.memory_dir, releases, glossary_, list(config.languages), lang, origin)
     for line in result.warnings:
         _err(f"warning: {line}")
-    click.echo(
-        f"{file}: {result.added} added to the {result.lang} memory, {result.unchanged} unchanged, "
-        f"{len(result.warnings)} skipped"
-    )
+    click.echo(f"{file}: {result.summary()}")
+
+
+@review.command(name="tmx")
+@click.option("--lang", "lang", required=True, help="Target language of the memory.")
+@click.option("--source-lang", default="en", show_default=True, help="Language releases are written in.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
+@click.pass_context
+def review_tmx(ctx: click.Context, lang: str, source_lang: str, output: Path | None) -> None:
+    """Write the approved memory for LANG as TMX 1.4, for CAT-tool translation memories."""
+    from .review import tmx
+
+    config = _config(ctx)
+    for code, hint in ((lang, "--lang"), (source_lang, "--source-lang")):
+        if code not in config.languages:
+            raise click.BadParameter(f"'{code}' is not a configured language", param_hint=hint)
+    data, written, held = tmx(config.memory_dir, source_lang, lang)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        try:
+            output.write_bytes(data)
+        except OSError as exc:
+            raise click.ClickException(f"{output}: cannot write: {exc.strerror}") from None
+    _err(f"{output or 'stdout'}: {written} unit(s) as TMX, {held} held back for re-review")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

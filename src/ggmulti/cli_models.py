@@ -21,7 +21,7 @@ import click
 from .config import Config, load_config
 from .errors import EngineUnavailable, InputError, ModelError
 from .glossary.load import load_glossary
-from .glossary.pin import Pinner
+from .glossary.pin import PRIMARY, Pinner
 from .ingest import MAX_RELEASE_CHARS
 from .segment import join_sentences, split_sentences
 from .translate.api import Translator
@@ -79,6 +79,81 @@ def translate_text(
         )
     it = iter(outputs)
     return "\n".join(join_sentences([next(it) for _ in para]) for para in paragraphs)
+
+
+def translate_detail(
+    text: str,
+    translator: Translator,
+    source_lang: str,
+    target_lang: str,
+    pinner: Pinner | None = None,
+) -> list[dict[str, object]]:
+    """One object per input line: ``source``, ``text``, ``score`` (mean of its sentences), ``checks``, ``segments``.
+
+    The same single batch as :func:`translate_text`; each sentence is scored as the build scores it
+    (engine confidence lowered by failed QA checks, :func:`ggmulti.translate.stage.quality_score`).
+    """
+    from .translate.api import engine_score
+    from .translate.qa import QaChecker, QaFinding
+    from .translate.stage import qa_findings, quality_score
+
+    lines = text.splitlines()
+    paragraphs = [split_sentences(line, source_lang) for line in lines]
+    flat = [s for para in paragraphs for s in para]
+    if pinner is not None:
+        pinned = pinner.translate(flat, translator)
+        outputs = [p.text for p in pinned]
+        sent = [pinner.protect(s, PRIMARY).text for s in flat]
+        missed = [sum(1 for c in p.checks if not c.pinned and c.expected is not None) for p in pinned]
+    else:
+        outputs = translator.translate(flat) if flat else []
+        sent, missed = list(flat), [0] * len(flat)
+    if len(outputs) != len(flat):
+        raise EngineUnavailable(
+            f"{translator.engine} returned {len(outputs)} translations for {len(flat)} sentences"
+        )
+    checker = QaChecker(source_lang, target_lang)
+    it = iter(range(len(flat)))
+    out: list[dict[str, object]] = []
+    for line, para in zip(lines, paragraphs, strict=True):
+        segments: list[dict[str, object]] = []
+        scores: list[float] = []
+        ids: set[str] = set()
+        texts: list[str] = []
+        for _ in para:
+            i = next(it)
+            findings: tuple[QaFinding, ...]
+            if pinner is not None:
+                findings = qa_findings(checker, pinner, flat[i], outputs[i])
+            else:
+                findings = checker.check(flat[i], outputs[i])
+            logprob = engine_score(translator, sent[i])
+            score = quality_score(logprob, findings, missed[i])
+            if score is not None:
+                scores.append(score)
+            ids.update(f.check for f in findings)
+            texts.append(outputs[i])
+            segments.append(
+                {
+                    "source": flat[i],
+                    "text": outputs[i],
+                    "score": score,
+                    "logprob": None if logprob is None else round(logprob, 4),
+                    "checks": [
+                        {"check": f.check, "severity": f.severity, "message": f.message} for f in findings
+                    ],
+                }
+            )
+        out.append(
+            {
+                "source": line,
+                "text": join_sentences(texts),
+                "score": round(sum(scores) / len(scores), 4) if scores else None,
+                "checks": sorted(ids),
+                "segments": segments,
+            }
+        )
+    return out
 
 
 def _read_text(file: IO[str]) -> str:
@@ -288,6 +363,12 @@ def fetch_cmd(
     help="Glossary folder (default: the configured one).",
 )
 @click.option("--no-glossary", is_flag=True, help="Translate without pinning glossary terms.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="JSON Lines: per input line its source, text, quality score, QA checks and per-sentence detail.",
+)
 @click.pass_context
 def translate_cmd(
     ctx: click.Context,
@@ -301,6 +382,7 @@ def translate_cmd(
     no_cache: bool,
     glossary_dir: Path | None,
     no_glossary: bool,
+    as_json: bool,
 ) -> None:
     """Translate FILE (or stdin) and print it, glossary terms pinned as in the build."""
     config = _config(ctx)
@@ -324,5 +406,10 @@ def translate_cmd(
                 pivot=settings.pivot,
             )
         )
-        out = translate_text(text, engines.require(from_code, to_code), from_code, to_code, pinner)
+        translator = engines.require(from_code, to_code)
+        if as_json:
+            for obj in translate_detail(text, translator, from_code, to_code, pinner):
+                sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            return
+        out = translate_text(text, translator, from_code, to_code, pinner)
     sys.stdout.write(out + "\n")

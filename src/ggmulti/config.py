@@ -78,6 +78,12 @@ class TranslationConfig(_Strict):
     )
     cache: str | None = None  # default: $XDG_CACHE_HOME/ggmulti/translations.sqlite (~/.cache/...)
     pivot: str = "en"
+    # Machine sentences scoring below this (0..1, see translate/stage.py) or failing a QA check need
+    # review. 0.35 was measured on bench/quality_bench.py's reference set.
+    min_score: float = Field(default=0.35, ge=0.0, le=1.0)
+    # Which machine sentences are published: all (those needing review are marked), checked (those
+    # needing review are held back as untranslated), none (only approved human translations).
+    publish_machine: Literal["all", "checked", "none"] = "all"
 
 
 class PathsConfig(_Strict):

@@ -119,6 +119,11 @@ class TranslatedSegment:
     model_sha256: str | None = None
     terms: tuple[TermCheck, ...] = ()
     review: str = ""  # an approved translation a reviewer should look at again, and why
+    # Machine output only: the quality estimate in 0..1 (engine confidence lowered by failed QA checks;
+    # None when the engine gives none) and the QA findings as "check (severity): message".
+    score: float | None = None
+    checks: tuple[str, ...] = ()
+    held: bool = False  # a machine draft held back by [translation] publish_machine: text is the source
 
 
 class EditionStatus(StrEnum):

@@ -35,6 +35,18 @@ class Translator(Protocol):
         ...
 
 
+def engine_score(translator: Translator, text: str) -> float | None:
+    """The engine's confidence in its 1-best for ``text`` (mean token log-probability), when it has one.
+
+    Optional for engines (test doubles, pivots have none): asked by name, not part of Translator.
+    """
+    score = getattr(translator, "score", None)
+    if score is None:
+        return None
+    value = score(text)
+    return float(value) if value is not None else None
+
+
 class Memory(Protocol):
     """Approved human translations for one language pair."""
 
@@ -42,6 +54,10 @@ class Memory(Protocol):
     def source_lang(self) -> str: ...
 
     def get(self, source: str) -> MemoryEntry | None: ...
+
+    def entries(self) -> list[MemoryEntry]:
+        """Every entry, in a stable order (fuzzy matches for review export, TMX)."""
+        ...
 
     def refreshed(self, current: Mapping[str, str | None]) -> Memory:
         """The memory under the current approved term forms (see TranslationMemory.refreshed)."""

@@ -58,6 +58,7 @@ class ArgosEngine:
         self._sha: str | None = model.sha256
         self._translator: Any = None
         self._sp: Any = None
+        self._scores: dict[str, float] = {}  # input text -> mean log-probability of its 1-best, this build
 
     @classmethod
     def from_path(
@@ -112,6 +113,16 @@ class ArgosEngine:
 
     def translate_tokens(self, tokens: Sequence[Sequence[str]], n: int) -> list[list[list[str]]]:
         """One ``translate_batch`` call over every input; target prefix tokens are stripped from outputs."""
+        return [hyps for hyps, _scores in self.translate_tokens_scored(tokens, n)]
+
+    def translate_tokens_scored(
+        self, tokens: Sequence[Sequence[str]], n: int
+    ) -> list[tuple[list[list[str]], list[float]]]:
+        """Like :meth:`translate_tokens`, with each hypothesis' mean token log-probability (same one call).
+
+        CTranslate2 returns log P / (length + 1) ** length_penalty (the +1 is the end token); this
+        undoes the penalty so scores of short and long sentences compare on one scale.
+        """
         translator, _sp = self._load()
         opts = self.options
         prefix = [[self._prefix] for _ in tokens] if self._prefix else None
@@ -125,11 +136,17 @@ class ArgosEngine:
             length_penalty=opts.length_penalty,
             max_decoding_length=opts.max_decoding_length,
             replace_unknowns=True,
+            return_scores=True,
         )
         skip = 1 if self._prefix else 0
-        return [
-            [list(h[skip:]) if h[:skip] == [self._prefix] else list(h) for h in r.hypotheses] for r in results
-        ]
+        lp = opts.length_penalty
+        out = []
+        for r in results:
+            hyps = [list(h[skip:]) if h[:skip] == [self._prefix] else list(h) for h in r.hypotheses]
+            steps = [len(h) + 1 for h in r.hypotheses]
+            scores = [float(sc) * st ** (lp - 1.0) for sc, st in zip(r.scores, steps, strict=False)]
+            out.append((hyps, scores))
+        return out
 
     def detokenize(self, tokens: Sequence[str]) -> str:
         # Argos vocabularies hold multi-word pieces unknown to the SentencePiece model, which
@@ -144,8 +161,10 @@ class ArgosEngine:
         out: list[list[str]] = [[""] for _ in texts]  # empty in, empty out: no model call for blanks
         if not todo:
             return out
-        decoded = self.translate_tokens(self.tokenize([texts[i] for i in todo]), n)
-        for i, hyps in zip(todo, decoded, strict=True):
+        decoded = self.translate_tokens_scored(self.tokenize([texts[i] for i in todo]), n)
+        for i, (hyps, scores) in zip(todo, decoded, strict=True):
+            if n == 1 and scores:
+                self._scores[texts[i]] = scores[0]
             seen: dict[str, None] = {}
             for h in hyps:
                 seen.setdefault(self.detokenize(h), None)
@@ -155,10 +174,15 @@ class ArgosEngine:
     def translate(self, texts: Sequence[str]) -> list[str]:
         return [h[0] for h in self.hypotheses(texts, 1)]
 
+    def score(self, text: str) -> float | None:
+        """Mean token log-probability of the 1-best translation of ``text`` (as sent), if made here."""
+        return self._scores.get(text)
+
     def close(self) -> None:
         """Free the model now instead of at garbage collection."""
         self._translator = None
         self._sp = None
+        self._scores.clear()
 
 
 class PivotEngine:

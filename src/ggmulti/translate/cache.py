@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .api import engine_score
+
 if TYPE_CHECKING:
     from .api import Translator
 
@@ -29,6 +31,18 @@ CREATE TABLE IF NOT EXISTS translations (
     n INTEGER NOT NULL,
     outputs TEXT NOT NULL,
     PRIMARY KEY (source, source_lang, target_lang, model_sha256, engine, n)
+) WITHOUT ROWID
+"""
+# Engine confidence of a cached 1-best (mean token log-probability), so a cache hit is scored like a miss.
+_SCORES = """
+CREATE TABLE IF NOT EXISTS scores (
+    source TEXT NOT NULL,
+    source_lang TEXT NOT NULL,
+    target_lang TEXT NOT NULL,
+    model_sha256 TEXT NOT NULL,
+    engine TEXT NOT NULL,
+    score REAL NOT NULL,
+    PRIMARY KEY (source, source_lang, target_lang, model_sha256, engine)
 ) WITHOUT ROWID
 """
 _CHUNK = 400  # bound parameters per lookup stay far below SQLite's limit
@@ -54,6 +68,7 @@ class TranslationCache:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(_SCHEMA)
+        self._db.execute(_SCORES)
         self._db.commit()
         self.hits = 0
         self.misses = 0
@@ -88,6 +103,24 @@ class TranslationCache:
                         json.dumps(list(outs), ensure_ascii=False),
                     )
                     for src, outs in entries.items()
+                ],
+            )
+
+    def get_score(self, scope: CacheScope, source: str) -> float | None:
+        row = self._db.execute(
+            "SELECT score FROM scores WHERE source=? AND source_lang=? AND target_lang=? AND "
+            "model_sha256=? AND engine=?",
+            (source, scope.source_lang, scope.target_lang, scope.model_sha256, scope.engine),
+        ).fetchone()
+        return float(row[0]) if row else None
+
+    def put_scores(self, scope: CacheScope, scores: Mapping[str, float]) -> None:
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (src, scope.source_lang, scope.target_lang, scope.model_sha256, scope.engine, score)
+                    for src, score in scores.items()
                 ],
             )
 
@@ -149,6 +182,9 @@ class CachedTranslator:
         if misses:
             if n == 1:
                 fresh = {t: [out] for t, out in zip(misses, self.inner.translate(misses), strict=True)}
+                scored = {t: sc for t in misses if (sc := engine_score(self.inner, t)) is not None}
+                if scored:
+                    self.cache.put_scores(scope, scored)
             else:
                 fresh = dict(zip(misses, self.inner.hypotheses(misses, n), strict=True))
             self.cache.put(scope, fresh, n)
@@ -160,6 +196,12 @@ class CachedTranslator:
 
     def hypotheses(self, texts: Sequence[str], n: int) -> list[list[str]]:
         return self._lookup(texts, n)
+
+    def score(self, text: str) -> float | None:
+        scope = self._scope()
+        if scope is None:
+            return engine_score(self.inner, text)
+        return self.cache.get_score(scope, text)
 
 
 @contextmanager

@@ -26,6 +26,7 @@ from ..store import atomic_write
 
 NOTE_FROM = "ggmulti"
 MAX_MEMORY_BYTES = 50 * 1024 * 1024
+QA_SEP = " | "
 
 
 def normalise(text: str) -> str:
@@ -44,6 +45,7 @@ class MemoryEntry:
     origin: str  # reference | review
     terms: Mapping[str, str] = field(default_factory=dict)  # term id -> approved form when approved
     needs_review: str = ""  # why a reviewer should look again; empty when approved as is
+    qa: tuple[str, ...] = ()  # QA warnings accepted at import ("length-ratio: ..."), kept for readers
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,7 @@ class TranslationMemory:
                     origin=notes.get("origin", "review"),
                     terms=_terms_parse(notes.get("terms", "")),
                     needs_review=notes.get("needs-review", "") if not unit.isapproved() else "",
+                    qa=tuple(w for w in notes.get("qa", "").split(QA_SEP) if w),
                 )
             )
         return cls(source_lang, target_lang, entries)
@@ -189,6 +192,8 @@ class TranslationMemory:
                 notes.append(f"terms: {_terms_text(entry.terms)}")
             if entry.needs_review:
                 notes.append(f"needs-review: {entry.needs_review}")
+            if entry.qa:
+                notes.append("qa: " + QA_SEP.join(" ".join(w.split()) for w in entry.qa))
             unit.addnote("\n".join(notes), origin=NOTE_FROM)
             unit.markapproved(not entry.needs_review)
             unit.set_state_n(unit.S_SIGNED_OFF if not entry.needs_review else unit.S_NEEDS_REVIEW)

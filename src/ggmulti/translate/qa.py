@@ -31,8 +31,8 @@ from babel.dates import get_month_names
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from ..errors import QaInputError
-from ..glossary.match import unspaced
-from ..glossary.pin import ALTERNATIVE, PRIMARY
+from ..glossary.match import cased, form_pattern, unspaced
+from ..glossary.pin import ALTERNATIVE, PRIMARY, Pinner
 
 Severity = Literal["error", "warning"]
 Reading = Decimal | tuple[int, ...] | str
@@ -280,7 +280,7 @@ def _cjk_value(run: str) -> tuple[Decimal, bool] | None:
         elif tok in HAN_BIG or tok in KO_BIG:
             big = HAN_BIG.get(tok) or KO_BIG[tok]
             section += current if current is not None else Decimal(0)
-            if section == 0:
+            if section == 0 and total == 0:  # a bare 万 counts one; in 100万亿 the 亿 scales what came before
                 section = Decimal(1)
             if big > last_big:
                 total = (total + section) * big
@@ -996,3 +996,20 @@ def check_segment(
 
 def errors(findings: Iterable[QaFinding]) -> tuple[QaFinding, ...]:
     return tuple(f for f in findings if f.severity == "error")
+
+
+def term_spans(pinner: Pinner, source: str, target: str) -> tuple[list[Span], list[Span]]:
+    """Where the glossary's names stand on each side: their digits are part of a name, not a fact.
+
+    Source spans are the pinner's hits; target spans are the occurrences of their approved forms.
+    """
+    hits = pinner.hits(source)
+    src = [(h.start, h.end) for h in hits]
+    forms = {form for h in hits if (form := pinner.approved(h)) is not None}
+    flags = regex.IGNORECASE if cased(pinner.target_lang) else 0
+    tgt = [
+        m.span()
+        for form in sorted(forms)
+        for m in regex.finditer(form_pattern(form, pinner.target_lang), target, flags)
+    ]
+    return src, tgt

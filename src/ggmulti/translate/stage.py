@@ -6,10 +6,14 @@ between builds. All segments of one language go to the engine together (one batc
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
 
+from ..errors import QaInputError
 from ..glossary.match import capitalised
-from ..glossary.pin import Pinner
+from ..glossary.pin import PRIMARY, Pinner
 from ..model import (
     Layer,
     Origin,
@@ -21,7 +25,59 @@ from ..model import (
     TranslatedSegment,
 )
 from ..segment import segment_release, title_segment
-from .api import Memory, Resources, Unavailable
+from .api import Memory, Resources, Unavailable, engine_score
+from .qa import QaChecker, QaFinding, term_spans
+
+if TYPE_CHECKING:
+    from ..config import TranslationConfig
+
+# How much one failed check lowers a sentence's score (multiplied per finding).
+ERROR_FACTOR = 0.5
+WARNING_FACTOR = 0.85
+MISSED_TERM_FACTOR = 0.7
+
+
+@dataclass(frozen=True)
+class MachinePolicy:
+    """Which machine sentences need review and which are published ([translation] min_score, publish_machine)."""
+
+    min_score: float = 0.35
+    publish: Literal["all", "checked", "none"] = "all"
+
+    @classmethod
+    def of(cls, config: TranslationConfig) -> MachinePolicy:
+        return cls(config.min_score, config.publish_machine)
+
+    def reasons(self, seg: TranslatedSegment) -> list[str]:
+        """Why a machine sentence needs review (empty: it does not)."""
+        if seg.origin is not Origin.MACHINE and not seg.held:
+            return []
+        out = []
+        if seg.score is not None and seg.score < self.min_score:
+            out.append(f"quality score {seg.score:.2f} is below min_score {self.min_score:.2f}")
+        out += [c for c in seg.checks if "(error)" in c]
+        out += [f"term {t.term_id} ({t.surface!r}) not pinned: {t.reason}" for t in seg.terms if not t.pinned]
+        return out
+
+    def holds(self, seg: TranslatedSegment) -> bool:
+        return self.publish == "none" or (self.publish == "checked" and bool(self.reasons(seg)))
+
+
+def quality_score(logprob: float | None, findings: Sequence[QaFinding], missed_terms: int) -> float | None:
+    """exp(mean token log-probability): the engine's per-token confidence in 0..1, lowered per failed check."""
+    if logprob is None:
+        return None
+    score = math.exp(min(logprob, 0.0))
+    for f in findings:
+        score *= ERROR_FACTOR if f.severity == "error" else WARNING_FACTOR
+    return round(score * MISSED_TERM_FACTOR**missed_terms, 4)
+
+
+def qa_findings(checker: QaChecker, pinner: Pinner, source: str, target: str) -> tuple[QaFinding, ...]:
+    try:
+        return checker.check(source, target, *term_spans(pinner, source, target))
+    except QaInputError as exc:
+        return (QaFinding("too-long", "warning", str(exc)),)
 
 
 def term_counts(tr: TranslatedRelease) -> TermCounts:
@@ -32,8 +88,9 @@ def term_counts(tr: TranslatedRelease) -> TermCounts:
 class TranslationStage:
     """Owned by one build: term pinners are compiled once per language pair and reused."""
 
-    def __init__(self, resources: Resources) -> None:
+    def __init__(self, resources: Resources, policy: MachinePolicy | None = None) -> None:
         self.resources = resources
+        self.policy = policy or MachinePolicy()
         self._pinners: dict[tuple[str, str], Pinner] = {}
         terms = resources.glossary.terms
         # Memories as seen under this build's glossary: entries approved under an older term form
@@ -109,8 +166,12 @@ class TranslationStage:
                     )
                 continue
             pinned = pinner.translate([seg.text for seg, _ in items], translator)
+            checker = QaChecker(src, tgt)
             for (seg, _release), p in zip(items, pinned, strict=True):
-                results[seg.key] = TranslatedSegment(
+                findings = qa_findings(checker, pinner, seg.text, p.text)
+                logprob = engine_score(translator, pinner.protect(seg.text, PRIMARY).text)
+                missed = sum(1 for c in p.checks if not c.pinned and c.expected is not None)
+                made = TranslatedSegment(
                     seg,
                     p.text,
                     tgt,
@@ -118,13 +179,30 @@ class TranslationStage:
                     translator.engine,
                     translator.model_sha256,
                     terms=p.checks,
+                    score=quality_score(logprob, findings, missed),
+                    checks=tuple(f"{f.check} ({f.severity}): {f.message}" for f in findings),
                 )
+                if self.policy.holds(made):  # shown in the source language, marked untranslated
+                    made = replace(
+                        made,
+                        text=seg.text,
+                        lang=src,
+                        origin=Origin.UNTRANSLATED,
+                        engine=None,
+                        model_sha256=None,
+                        held=True,
+                    )
+                results[seg.key] = made
 
         for release, flat, paragraphs in work:
             if all(results[s.key].origin is Origin.UNTRANSLATED for s in flat):
                 # Memory exists for the language but covers nothing of this release: nothing to publish.
+                held = sum(results[s.key].held for s in flat)
                 out[release.id] = Unavailable(
-                    f"no approved translations of this release and no {release.source_lang}->{lang} model"
+                    f"machine translations held back by [translation] publish_machine = "
+                    f"'{self.policy.publish}' ({held} of {len(flat)} sentences) and no approved translations"
+                    if held
+                    else f"no approved translations of this release and no {release.source_lang}->{lang} model"
                 )
                 continue
             out[release.id] = TranslatedRelease(
