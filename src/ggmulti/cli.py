@@ -8,30 +8,26 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
 from . import __version__
-from .config import Config, load_config
-from .doctor import diagnose
 from .errors import GgmultiError
-from .formats.api import Progress
-from .glossary.load import check_directory, load_glossary
-from .glossary_diff import diff as diff_glossary
-from .glossary_diff import load_base, to_markdown, to_text
-from .ingest import ingest
-from .merge import merge
-from .model import EditionStatus, Severity
-from .publish import PublishOptions, build_resources, check_sources, publish
-from .review import export as export_review
-from .review import import_xliff
-from .verify import verify
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .formats.api import Progress
+
+# Each command imports the stages it needs when it runs: `ggmulti --help` and the light commands start
+# fast, and no command pays for WeasyPrint, pydantic or the translation engine it does not use.
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
 
 def _config(ctx: click.Context) -> Config:
+    from .config import load_config
+
     path: Path | None = ctx.obj.get("config_path") if ctx.obj else None
     return load_config(path)
 
@@ -63,6 +59,9 @@ _sources = click.argument("sources", nargs=-1, required=True, type=click.Path(pa
 @click.pass_context
 def check(ctx: click.Context, sources: tuple[Path, ...]) -> None:
     """Ingest SOURCES and check their language; writes nothing."""
+    from .model import Severity
+    from .publish import check_sources
+
     config = _config(ctx)
     releases, findings = check_sources(config, sources)
     for r in releases:
@@ -106,6 +105,9 @@ def publish_cmd(
     quiet: bool,
 ) -> None:
     """Run the whole pipeline on SOURCES into --out."""
+    from .model import EditionStatus
+    from .publish import PublishOptions, publish
+
     config = _config(ctx)
     if glossary is not None:
         from dataclasses import replace
@@ -157,6 +159,8 @@ def publish_cmd(
 @click.pass_context
 def doctor(ctx: click.Context, as_json: bool, source_lang: str, required: tuple[str, ...]) -> None:
     """Per configured language: what translates it, its voice, font and interface strings; how to fix gaps."""
+    from .doctor import diagnose
+
     config = _config(ctx)
     unknown = [code for code in required if code not in config.languages]
     if unknown:
@@ -193,6 +197,8 @@ def doctor(ctx: click.Context, as_json: bool, source_lang: str, required: tuple[
 @click.pass_context
 def verify_cmd(ctx: click.Context, out: Path) -> None:
     """Re-hash every file listed in OUT/manifest.json; exit 1 if any is missing, differs or is not listed."""
+    from .verify import verify
+
     result = verify(out)
     for line in result.problems:
         _err(f"error: {line}")
@@ -223,6 +229,7 @@ def _progress_bar(enabled: bool) -> Iterator[Progress]:
     if not enabled:
         yield lambda _stage, _done, _total: None
         return
+    from rich.console import Console
     from rich.progress import Progress as Bar
     from rich.progress import TaskID
 
@@ -242,6 +249,8 @@ def _progress_bar(enabled: bool) -> Iterator[Progress]:
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path))
 def merge_cmd(shards: tuple[Path, ...], out: Path) -> None:
     """Gather the editions of sharded builds (SHARDS) into OUT; then publish all releases into OUT."""
+    from .merge import merge
+
     result = merge(shards, out)
     click.echo(
         f"{out}: {result.releases} release(s), {result.editions} edition(s), {result.files} file(s) merged; "
@@ -266,6 +275,8 @@ def glossary() -> None:
 @click.pass_context
 def glossary_check(ctx: click.Context, directory: Path | None, verbose: bool) -> None:
     """Validate the glossary in DIRECTORY (default: the configured one); exit 1 on any error."""
+    from .glossary.load import check_directory
+
     config = _config(ctx)
     terms, problems = check_directory(directory or config.glossary_dir, _scripts(config))
     errors = [p for p in problems if p.error]
@@ -296,6 +307,12 @@ def glossary_diff(
     ctx: click.Context, base: str, fmt: str, sources: tuple[Path, ...], langs: tuple[str, ...]
 ) -> None:
     """Entries changed since --base, and the segments they change per language, before and after."""
+    from .glossary.load import load_glossary
+    from .glossary_diff import diff as diff_glossary
+    from .glossary_diff import load_base, to_markdown, to_text
+    from .ingest import ingest
+    from .publish import build_resources
+
     config = _config(ctx)
     new = load_glossary(config.glossary_dir, _scripts(config))
     old = load_base(base, config.glossary_dir)
@@ -330,13 +347,18 @@ def review() -> None:
 @click.pass_context
 def review_export(ctx: click.Context, lang: str, sources: tuple[Path, ...], output: Path | None) -> None:
     """XLIFF of every segment of SOURCES (default: the configured corpus) with memory or machine drafts."""
+    from .glossary.load import load_glossary
+    from .publish import build_resources, check_sources
+    from .review import export as export_review
+    from .translate.stage import MachinePolicy
+
     config = _config(ctx)
     if lang not in config.languages:
         raise click.BadParameter(f"'{lang}' is not a configured language", param_hint="--lang")
     releases, _findings = check_sources(config, sources or config.corpus)
     glossary_ = load_glossary(config.glossary_dir, _scripts(config))
     with build_resources(config, glossary_, {r.source_lang for r in releases}, [lang]) as resources:
-        data = export_review(releases, lang, resources)
+        data = export_review(releases, lang, resources, policy=MachinePolicy.of(config.translation))
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
@@ -360,6 +382,10 @@ def review_import(
     ctx: click.Context, file: Path, sources: tuple[Path, ...], lang: str | None, origin: str
 ) -> None:
     """Validate FILE and add its approved sentences to the memory (all or nothing)."""
+    from .glossary.load import load_glossary
+    from .publish import check_sources
+    from .review import import_xliff
+
     config = _config(ctx)
     releases, _findings = check_sources(config, sources or config.corpus)
     glossary_ = load_glossary(config.glossary_dir, _scripts(config))

