@@ -207,6 +207,22 @@ def verify_cmd(ctx: click.Context, out: Path) -> None:
         ctx.exit(EXIT_INPUT)
 
 
+@cli.command(name="init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--lang", "langs", multiple=True, help="Language to publish in (repeatable; default: the province's set)."
+)
+@click.option("--publisher", default="Gyeonggi Province", show_default=True, help="Publisher's name.")
+def init_cmd(folder: Path, langs: tuple[str, ...], publisher: str) -> None:
+    """Create a site project in FOLDER: ggmulti.toml, glossary/, memory/, sources/, PR workflow, README."""
+    from .scaffold import init_project
+
+    result = init_project(folder, langs, publisher=publisher, site_title=f"{publisher} press releases")
+    for name in result.files:
+        click.echo(f"created {folder / name}")
+    click.echo(f"next: cd {folder} && ggmulti publish sources --out output")
+
+
 @cli.command(name="withdraw")
 @click.argument("ids", nargs=-1, required=True)
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path))
@@ -364,6 +380,18 @@ def review_export(ctx: click.Context, lang: str, sources: tuple[Path, ...], outp
     else:
         output.write_bytes(data)
         _err(f"wrote {output} ({len(releases)} release(s), language {lang})")
+
+
+@review.command(name="diff")
+@click.option("--base", required=True, help="Git revision to compare the memory with (e.g. origin/main).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
+@click.pass_context
+def review_diff(ctx: click.Context, base: str, fmt: str) -> None:
+    """Approved sentences added, changed or removed since --base, per language, before and after."""
+    from .memory_diff import memory_changes, to_markdown, to_text
+
+    changes = memory_changes(_config(ctx).memory_dir, base)
+    click.echo(to_markdown(base, changes) if fmt == "markdown" else to_text(changes), nl=False)
 
 
 @review.command(name="import")

@@ -157,8 +157,13 @@ class TranslationMemory:
     def load(cls, path: Path, source_lang: str, target_lang: str) -> TranslationMemory:
         if not path.exists():
             return cls(source_lang, target_lang)
-        data = path.read_bytes()
-        safe_xml_bytes(data, str(path))
+        return cls.parse(path.read_bytes(), str(path), source_lang, target_lang)
+
+    @classmethod
+    def parse(cls, data: bytes, where: str, source_lang: str, target_lang: str) -> TranslationMemory:
+        """A memory from XLIFF bytes (a file, or a file as it was at a git revision)."""
+        path = where
+        safe_xml_bytes(data, where)
         store: Any = xliff.xlifffile.parsestring(data)
         lang = (store.gettargetlanguage() or "").lower()
         if lang and lang != target_lang:
