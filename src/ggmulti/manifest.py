@@ -160,6 +160,11 @@ class Bundle:
     pdf: str
     zip: str
 
+    @staticmethod
+    def name_of(lang: str, period: str) -> str:
+        """The bundle's key in the catalogue: "vi/2025-11"."""
+        return f"{lang}/{period}"
+
 
 @dataclass(frozen=True)
 class Withdrawal:
@@ -202,7 +207,7 @@ class Catalogue:
         return cls(
             releases=tuple(sorted(releases, key=_sort_key)),
             site=tuple(sorted(site, key=lambda a: a.path)),
-            bundles={f"{b.lang}/{b.period}": b for b in ordered},
+            bundles={Bundle.name_of(b.lang, b.period): b for b in ordered},
             withdrawn=tuple(sorted(withdrawn, key=lambda w: w.id)),
         )
 

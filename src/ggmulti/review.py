@@ -78,7 +78,7 @@ def export(
         if isinstance(tr, Unavailable):
             segments = _untranslated(release, lang)
         else:
-            segments = [tr.title, *(s for para in tr.paragraphs for s in para)]
+            segments = list(tr.segments)
         todo += [(release, seg, policy.reasons(seg)) for seg in segments]
     todo.sort(key=lambda item: not item[2])  # stable: needs-review drafts first, then reading order
     for release, seg, reasons in todo:

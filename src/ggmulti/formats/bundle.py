@@ -67,8 +67,9 @@ class Bundles:
         renderer: PdfRenderer | None = None
         for (lang, period), entries in sorted(groups.items()):
             editions = [e.editions[lang] for e in entries]
-            key = bundle_key(f"{lang}/{period}", [ed.inputs.key for ed in editions if ed.inputs is not None])
-            previous = old.bundles.get(f"{lang}/{period}") if old is not None else None
+            name = Bundle.name_of(lang, period)
+            key = bundle_key(name, [ed.inputs.key for ed in editions if ed.inputs is not None])
+            previous = old.bundles.get(name) if old is not None else None
             files = (
                 [a for a in old.site if previous and a.path in (previous.pdf, previous.zip)] if old else []
             )

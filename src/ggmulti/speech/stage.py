@@ -135,7 +135,7 @@ def speak_editions(
     jobs: list[_Job] = []
     for tr in editions:
         key = (tr.release.id, tr.lang)
-        segments = [tr.title, *(s for para in tr.paragraphs for s in para)]
+        segments = list(tr.segments)
         langs = sorted({s.lang for s in segments})
         missing = []
         for lang in langs:
