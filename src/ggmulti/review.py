@@ -75,10 +75,7 @@ def export(
     todo: list[tuple[Release, TranslatedSegment, list[str]]] = []
     for release in releases:
         tr = translated[release.id]
-        if isinstance(tr, Unavailable):
-            segments = _untranslated(release, lang)
-        else:
-            segments = list(tr.segments)
+        segments = _untranslated(release, lang) if isinstance(tr, Unavailable) else list(tr.segments)
         todo += [(release, seg, policy.reasons(seg)) for seg in segments]
     todo.sort(key=lambda item: not item[2])  # stable: needs-review drafts first, then reading order
     for release, seg, reasons in todo:
