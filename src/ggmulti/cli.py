@@ -144,6 +144,15 @@ def publish_cmd(
             f"{report.engine_segments} segment(s) sent to a translation engine, {report.cached_segments} from cache"
         )
         click.echo("time: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()))
+        from .glossary.load import load_glossary
+        from .glossary.suggest import suggest
+
+        candidates = suggest(report.releases, load_glossary(config.glossary_dir, _scripts(config)))
+        if candidates:
+            click.echo(
+                f"{len(candidates)} name(s) in these releases are not in the glossary "
+                f"(e.g. {', '.join(c.text for c in candidates[:3])}): ggmulti glossary suggest SOURCE... lists them"
+            )
         click.echo(f"{len(catalogue.releases)} release(s) in {out / 'manifest.json'}")
 
 
@@ -305,6 +314,24 @@ def glossary_check(ctx: click.Context, directory: Path | None, verbose: bool) ->
     _err(f"{len(terms.terms)} entries, {len(errors)} error(s), {len(notes)} note(s){hint}")
     if errors:
         ctx.exit(EXIT_INPUT)
+
+
+@glossary.command(name="suggest")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--min-count", default=1, show_default=True, help="Only candidates seen at least this often.")
+@click.pass_context
+def glossary_suggest(ctx: click.Context, sources: tuple[Path, ...], min_count: int) -> None:
+    """Names and titles in SOURCES (default: the configured corpus) that the glossary does not pin yet."""
+    from .glossary.load import load_glossary
+    from .glossary.suggest import suggest
+    from .publish import check_sources
+
+    config = _config(ctx)
+    releases, _findings = check_sources(config, sources or config.corpus)
+    found = suggest(releases, load_glossary(config.glossary_dir, _scripts(config)), minimum=min_count)
+    for s in found:
+        click.echo(f"{s.count:>4}  {s.text}\t{s.release}: {s.example}")
+    _err(f"{len(found)} candidate(s) not in the glossary")
 
 
 @glossary.command(name="diff")

@@ -54,6 +54,7 @@ class BuildReport:
     """What happened per release x language, plus every finding; printed and written as report.json."""
 
     findings: list[Finding] = field(default_factory=list)
+    releases: list[Release] = field(default_factory=list)  # as ingested by this build
     editions: list[tuple[str, str, EditionEntry]] = field(default_factory=list)  # (release id, lang, entry)
     plans: Mapping[EditionKey, EditionPlan] = field(default_factory=dict)
     engine_segments: int = 0  # segments the translation engines were asked for (cache misses)
@@ -220,7 +221,7 @@ def publish(
 
     started = time.perf_counter()
     releases, findings = check_sources(config, options.sources, exclude=(options.out,))
-    report = BuildReport(findings=list(findings))
+    report = BuildReport(findings=list(findings), releases=list(releases))
     started = report.timed("ingest + language check", started)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if options.strict:
