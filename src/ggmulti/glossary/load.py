@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from jsonschema import Draft202012Validator
 
+from ..cache import key_of
 from ..errors import GlossaryError, GlossaryFileError
 from .check import Problem, consistency_problems
 from .model import Glossary, Term
+
+if TYPE_CHECKING:
+    from ..cache import WorkCache
 
 MAX_GLOSSARY_FILE_BYTES = 2 * 1024 * 1024
 _LANG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
@@ -234,10 +238,54 @@ def check_directory(directory: Path, scripts: dict[str, str] | None = None) -> t
     return glossary, problems + consistency_problems(glossary, scripts)
 
 
-def load_glossary(directory: Path, scripts: dict[str, str] | None = None) -> Glossary:
-    """The glossary of ``directory``; GlossaryError listing every error if any entry or file is invalid."""
-    glossary, problems = check_directory(directory, scripts)
+def load_glossary(
+    directory: Path, scripts: dict[str, str] | None = None, cache: WorkCache | None = None
+) -> Glossary:
+    """The glossary of ``directory``; GlossaryError listing every error if any entry or file is invalid.
+
+    With a work cache, a glossary whose files (names and bytes), scripts and checking code are those of
+    an earlier valid load is taken from the cache: no YAML, schema or consistency pass on a build that
+    changed no glossary file. An invalid glossary is never cached, so its errors are reported every time.
+    """
+    texts = read_directory(directory)
+    key = key_of("glossary", cache.code, scripts or {}, sorted(texts.items())) if cache else ""
+    if cache is not None and (found := cache.get("glossary", key)) is not None:
+        return Glossary(tuple(_term_of(t) for t in found))
+    glossary, problems = load_texts(texts)
+    problems += consistency_problems(glossary, scripts)
     errors = [str(p) for p in problems if p.error]
     if errors:
         raise GlossaryError("\n".join(errors))
+    if cache is not None:
+        cache.put("glossary", key, [_json_of(t) for t in glossary.terms])
     return glossary
+
+
+def _json_of(term: Term) -> dict[str, Any]:
+    return {
+        "id": term.id,
+        "kind": term.kind,
+        "forms": term.forms,
+        "variants": {lang: list(v) for lang, v in term.variants.items()},
+        "spoken": term.spoken,
+        "dnt": term.dnt,
+        "note": term.note,
+        "review": list(term.review),
+        "file": term.file,
+        "line": term.line,
+    }
+
+
+def _term_of(data: dict[str, Any]) -> Term:
+    return Term(
+        id=data["id"],
+        kind=data["kind"],
+        forms=dict(data["forms"]),
+        variants={lang: tuple(v) for lang, v in data["variants"].items()},
+        spoken=dict(data["spoken"]),
+        dnt=bool(data["dnt"]),
+        note=data["note"],
+        review=tuple(data["review"]),
+        file=data["file"],
+        line=int(data["line"]),
+    )
