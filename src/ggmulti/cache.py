@@ -24,7 +24,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
 from . import __version__
 from .store import FileState
@@ -77,7 +76,7 @@ def key_of(*parts: object) -> str:
 
 
 class WorkCache:
-    """One SQLite file (WAL mode); values are JSON. ``hits``/``misses`` count lookups per build."""
+    """One SQLite file (WAL mode); values are JSON text, made and read by the caller. ``hits``/``misses`` count lookups per build."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -114,9 +113,9 @@ class WorkCache:
 
     # ------------------------------------------------------------------ keyed work
 
-    def get_many(self, kind: str, keys: Iterable[str]) -> dict[str, Any]:
-        """The cached values of ``keys`` that are present (absent keys are misses)."""
-        found: dict[str, Any] = {}
+    def get_many(self, kind: str, keys: Iterable[str]) -> dict[str, str]:
+        """The cached values (JSON text) of ``keys`` that are present (absent keys are misses)."""
+        found: dict[str, str] = {}
         unique = list(dict.fromkeys(keys))
         for start in range(0, len(unique), _CHUNK):
             chunk = unique[start : start + _CHUNK]
@@ -125,27 +124,24 @@ class WorkCache:
                 f"SELECT key, value FROM work WHERE kind=? AND key IN ({marks})", (kind, *chunk)
             )
             for key, value in rows:
-                found[key] = json.loads(value)
+                found[key] = value
         self.hits += len(found)
         self.misses += len(unique) - len(found)
         return found
 
-    def get(self, kind: str, key: str) -> Any:
+    def get(self, kind: str, key: str) -> str | None:
         return self.get_many(kind, [key]).get(key)
 
-    def put_many(self, kind: str, values: Mapping[str, Any]) -> None:
+    def put_many(self, kind: str, values: Mapping[str, str]) -> None:
         if not values:
             return
         with self._db:
             self._db.executemany(
                 "INSERT OR REPLACE INTO work VALUES (?, ?, ?)",
-                [
-                    (kind, key, json.dumps(value, ensure_ascii=False, separators=(",", ":")))
-                    for key, value in values.items()
-                ],
+                [(kind, key, value) for key, value in values.items()],
             )
 
-    def put(self, kind: str, key: str, value: Any) -> None:
+    def put(self, kind: str, key: str, value: str) -> None:
         self.put_many(kind, {key: value})
 
     # ------------------------------------------------------------------ output file states

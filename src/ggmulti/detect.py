@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
@@ -65,14 +66,14 @@ class LanguageChecker:
                 p: key_of("langdetect", SEED, self._cache.code, p) for r in releases for p in r.paragraphs
             }
             found = self._cache.get_many("langdetect", keys.values())
-            fresh: dict[str, list[object]] = {}
+            fresh: dict[str, str] = {}
             for text, key in keys.items():
                 if key in found:
-                    lang, prob = found[key]
+                    lang, prob = json.loads(found[key])
                     self._verdicts[text] = (lang, float(prob))
                 else:
                     self._verdicts[text] = self.detect(text)
-                    fresh[key] = list(self._verdicts[text])
+                    fresh[key] = json.dumps(self._verdicts[text])
             self._cache.put_many("langdetect", fresh)
         return [self.check(r) for r in releases]
 

@@ -15,6 +15,8 @@ from .check import Problem, consistency_problems
 from .model import Glossary, Term
 
 if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
     from ..cache import WorkCache
 
 MAX_GLOSSARY_FILE_BYTES = 2 * 1024 * 1024
@@ -250,42 +252,18 @@ def load_glossary(
     texts = read_directory(directory)
     key = key_of("glossary", cache.code, scripts or {}, sorted(texts.items())) if cache else ""
     if cache is not None and (found := cache.get("glossary", key)) is not None:
-        return Glossary(tuple(_term_of(t) for t in found))
+        return Glossary(_terms_adapter().validate_json(found))
     glossary, problems = load_texts(texts)
     problems += consistency_problems(glossary, scripts)
     errors = [str(p) for p in problems if p.error]
     if errors:
         raise GlossaryError("\n".join(errors))
     if cache is not None:
-        cache.put("glossary", key, [_json_of(t) for t in glossary.terms])
+        cache.put("glossary", key, _terms_adapter().dump_json(glossary.terms).decode())
     return glossary
 
 
-def _json_of(term: Term) -> dict[str, Any]:
-    return {
-        "id": term.id,
-        "kind": term.kind,
-        "forms": term.forms,
-        "variants": {lang: list(v) for lang, v in term.variants.items()},
-        "spoken": term.spoken,
-        "dnt": term.dnt,
-        "note": term.note,
-        "review": list(term.review),
-        "file": term.file,
-        "line": term.line,
-    }
+def _terms_adapter() -> TypeAdapter[tuple[Term, ...]]:
+    from pydantic import TypeAdapter  # imported when a cache is used, as data.py does
 
-
-def _term_of(data: dict[str, Any]) -> Term:
-    return Term(
-        id=data["id"],
-        kind=data["kind"],
-        forms=dict(data["forms"]),
-        variants={lang: tuple(v) for lang, v in data["variants"].items()},
-        spoken=dict(data["spoken"]),
-        dnt=bool(data["dnt"]),
-        note=data["note"],
-        review=tuple(data["review"]),
-        file=data["file"],
-        line=int(data["line"]),
-    )
+    return TypeAdapter(tuple[Term, ...])

@@ -6,6 +6,7 @@ between builds. All segments of one language go to the engine together (one batc
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from ..cache import WorkCache, key_of
@@ -80,13 +81,15 @@ class TranslationStage:
         scope = key_of("forms", self.cache.code, source_lang, forms)
         keys = {t: key_of(scope, t) for t in wanted}
         found = self.cache.get_many("hits", keys.values())
-        fresh: dict[str, list[list[object]]] = {}
+        fresh: dict[str, str] = {}
         for text, key in keys.items():
             if key in found:
-                known[text] = [TermHit(str(i), int(a), int(b), str(f)) for i, a, b, f in found[key]]
+                known[text] = [
+                    TermHit(str(i), int(a), int(b), str(f)) for i, a, b, f in json.loads(found[key])
+                ]
             else:
                 known[text] = self.matcher(source_lang).find(text)
-                fresh[key] = [[h.term_id, h.start, h.end, h.surface] for h in known[text]]
+                fresh[key] = json.dumps([[h.term_id, h.start, h.end, h.surface] for h in known[text]])
         self.cache.put_many("hits", fresh)
 
     def availability(self, source_lang: str, lang: str) -> Unavailable | None:
