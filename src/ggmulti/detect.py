@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
+from .cache import WorkCache, key_of
 from .model import Finding, LanguageReport, ParagraphLanguage, Release, Severity
 
 # Paragraphs shorter than this (in letters) are mostly names or dates: their verdict is noise.
@@ -21,16 +24,30 @@ _FROM_PROFILE = {"zh-cn": "zh", "zh-tw": "zh"}
 
 
 class LanguageChecker:
-    """Owns one langdetect factory (loaded once per build, never a module global)."""
+    """Owns one langdetect factory (loaded once per build, on the first paragraph not in the cache).
 
-    def __init__(self, profiles: dict[str, str | None]) -> None:
+    With a work cache, each paragraph's verdict is looked up by its text first: langdetect is seeded,
+    so the same text always gets the same verdict, and a rebuild re-detects only new paragraphs.
+    """
+
+    def __init__(self, profiles: dict[str, str | None], cache: WorkCache | None = None) -> None:
         """``profiles`` maps a project language code to its langdetect profile (None: no profile)."""
-        self._factory = DetectorFactory()
-        self._factory.load_profile(PROFILES_DIRECTORY)
-        self._factory.set_seed(SEED)
+        self._loaded: DetectorFactory | None = None
         self._profiles = profiles
+        self._cache = cache
+        self._verdicts: dict[str, tuple[str | None, float]] = {}  # this build's, by text
+
+    @property
+    def _factory(self) -> DetectorFactory:
+        if self._loaded is None:
+            self._loaded = DetectorFactory()
+            self._loaded.load_profile(PROFILES_DIRECTORY)
+            self._loaded.set_seed(SEED)
+        return self._loaded
 
     def detect(self, text: str) -> tuple[str | None, float]:
+        if text in self._verdicts:
+            return self._verdicts[text]
         letters = sum(1 for ch in text if unicodedata.category(ch).startswith("L"))
         if letters < MIN_LETTERS:
             return None, 0.0
@@ -41,6 +58,24 @@ class LanguageChecker:
         except (LangDetectException, IndexError):
             return None, 0.0
         return _FROM_PROFILE.get(best.lang, best.lang), float(best.prob)
+
+    def check_all(self, releases: Sequence[Release]) -> list[LanguageReport]:
+        """``check`` for every release, with one cache lookup for all their paragraphs."""
+        if self._cache is not None:
+            keys = {
+                p: key_of("langdetect", SEED, self._cache.code, p) for r in releases for p in r.paragraphs
+            }
+            found = self._cache.get_many("langdetect", keys.values())
+            fresh: dict[str, str] = {}
+            for text, key in keys.items():
+                if key in found:
+                    lang, prob = json.loads(found[key])
+                    self._verdicts[text] = (lang, float(prob))
+                else:
+                    self._verdicts[text] = self.detect(text)
+                    fresh[key] = json.dumps(self._verdicts[text])
+            self._cache.put_many("langdetect", fresh)
+        return [self.check(r) for r in releases]
 
     def check(self, release: Release) -> LanguageReport:
         declared = release.source_lang

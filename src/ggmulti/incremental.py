@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Iterable, Sequence
+from pathlib import PurePosixPath
 
 from . import __version__
 from .config import Config
 from .glossary.model import Glossary, Term
 from .manifest import Artifact, Catalogue, EditionEntry, EditionInputs, content_hash
 from .model import TranslatedRelease
-from .store import OutputStore, sha256_bytes
+from .store import FileState, OutputStore, sha256_bytes
 
 
 def templates_fingerprint(config: Config) -> str:
@@ -86,11 +89,26 @@ def edition_inputs(
 
 
 def intact(store: OutputStore, artifacts: Iterable[Artifact]) -> bool:
-    """Every file the old manifest lists for an edition is still there with the bytes it recorded."""
+    """Every file the old manifest lists for an edition is still there with the bytes it recorded.
+
+    A file whose size and mtime_ns are what an earlier build recorded for these bytes (``store.known``)
+    is trusted without reading it; any other is read and hashed. Either way its state goes into
+    ``store.states``, for the next build. `ggmulti verify` re-hashes everything regardless.
+    """
     for artifact in artifacts:
-        data = store.read(artifact.path)
+        try:
+            seen = os.lstat(store.root.joinpath(*PurePosixPath(artifact.path).parts))
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+        known = store.known.get(artifact.path)
+        now = FileState(seen.st_size, seen.st_mtime_ns, artifact.sha256)
+        if known == now and seen.st_size == artifact.bytes and stat.S_ISREG(seen.st_mode):
+            store.states[artifact.path] = known
+            continue
+        data = store.read(artifact.path)  # stat first: a file changed after it is hashed anew next time
         if data is None or sha256_bytes(data) != artifact.sha256:
             return False
+        store.states[artifact.path] = now
     return True
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import manifest as mf
+from .cache import WorkCache, open_work_cache
 from .config import Config
 from .detect import LanguageChecker
 from .errors import BuildFailed, ConfigError
@@ -95,17 +96,18 @@ class BuildReport:
 
 
 def check_sources(
-    config: Config, sources: Sequence[Path], exclude: Sequence[Path] = ()
+    config: Config, sources: Sequence[Path], exclude: Sequence[Path] = (), cache: WorkCache | None = None
 ) -> tuple[list[Release], list[Finding]]:
     """Ingest and language-check; raises InputError for unreadable input, returns findings otherwise.
 
-    ``exclude``: folders never read (the output folder, when it lies inside a source folder).
+    ``exclude``: folders never read (the output folder, when it lies inside a source folder);
+    ``cache``: paragraph verdicts of earlier builds (only new paragraphs go to langdetect).
     """
     releases = [_configured_lang(config, r) for r in ingest(sources, exclude=tuple(exclude))]
-    checker = LanguageChecker({code: cfg.langdetect for code, cfg in config.languages.items()})
+    checker = LanguageChecker({code: cfg.langdetect for code, cfg in config.languages.items()}, cache)
     findings: list[Finding] = []
-    for release in releases:
-        findings.extend(checker.check(release).findings)
+    for report in checker.check_all(releases):
+        findings.extend(report.findings)
     return releases, findings
 
 
@@ -207,6 +209,17 @@ def publish(
     progress: Progress = lambda _stage, _done, _total: None,
 ) -> tuple[Catalogue, BuildReport]:
     """Run the whole pipeline: plan -> generate every format -> write; returns the catalogue written."""
+    with open_work_cache(config.cache_path) as work:
+        return _publish(config, options, log, progress, work)
+
+
+def _publish(
+    config: Config,
+    options: PublishOptions,
+    log: Callable[[str], None],
+    progress: Progress,
+    work: WorkCache | None,
+) -> tuple[Catalogue, BuildReport]:
     languages = options.languages or config.build.languages
     unknown = [code for code in languages if code not in config.languages]
     if unknown:
@@ -220,7 +233,7 @@ def publish(
     formats = options.formats or config.build.formats
 
     started = time.perf_counter()
-    releases, findings = check_sources(config, options.sources, exclude=(options.out,))
+    releases, findings = check_sources(config, options.sources, exclude=(options.out,), cache=work)
     report = BuildReport(findings=list(findings), releases=list(releases))
     started = report.timed("ingest + language check", started)
     errors = [f for f in findings if f.severity is Severity.ERROR]
@@ -230,11 +243,11 @@ def publish(
         raise BuildFailed([str(f) for f in errors])
 
     glossary = load_glossary(
-        config.glossary_dir, {code: cfg.script for code, cfg in config.languages.items()}
+        config.glossary_dir, {code: cfg.script for code, cfg in config.languages.items()}, cache=work
     )
     translated: dict[EditionKey, TranslatedRelease | Unavailable] = {}
     with build_resources(config, glossary, {r.source_lang for r in releases}, languages) as resources:
-        stage = TranslationStage(resources, MachinePolicy.of(config.translation))
+        stage = TranslationStage(resources, MachinePolicy.of(config.translation), cache=work)
         for lang in languages:
             log(f"translating into {lang}")
             for rid, tr in stage.run(releases, lang).items():
@@ -248,6 +261,7 @@ def publish(
 
     store = OutputStore(options.out)
     store.prepare()
+    store.known = work.file_states(options.out) if work is not None else {}
     previous = store.read(mf.MANIFEST_NAME)
     old = mf.loads(previous, str(options.out / mf.MANIFEST_NAME)) if previous is not None else None
     templates = templates_fingerprint(config)  # reads every template file: once per build
@@ -304,6 +318,8 @@ def publish(
     catalogue = build_site(ctx, catalogue, old, active)
     started = report.timed("bundles, indexes, feeds", started)
     commit(ctx.store, catalogue, old, report.to_json())
+    if work is not None:  # what this build wrote or found intact, trusted by size + mtime next time
+        work.record_files(options.out, store.states, [a.path for a in catalogue.artifacts()])
     report.timed("manifest", started)
     return catalogue, report
 

@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import OutputError
@@ -34,12 +35,27 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@dataclass(frozen=True)
+class FileState:
+    """What a build saw of a file it wrote or kept: a later build trusts an unchanged size and mtime."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
 class OutputStore:
-    """Writes below ``root`` only. A crash mid-write leaves the old file or the new one, never a torn one."""
+    """Writes below ``root`` only. A crash mid-write leaves the old file or the new one, never a torn one.
+
+    ``states``: every file this build wrote, left alone or found intact, as it is now on disk; ``known``:
+    the states an earlier build recorded (the build loads them from its work cache, see cache.py).
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._written: set[str] = set()
+        self.states: dict[str, FileState] = {}
+        self.known: dict[str, FileState] = {}
 
     def prepare(self) -> None:
         if self.root.exists() and not self.root.is_dir():
@@ -84,7 +100,9 @@ class OutputStore:
         if not (target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data):
             atomic_write(target, data)
         self._written.add(relpath)
-        return Artifact(kind=kind, path=relpath, sha256=sha256_bytes(data), bytes=len(data))
+        sha = sha256_bytes(data)
+        self.states[relpath] = FileState(len(data), target.stat().st_mtime_ns, sha)
+        return Artifact(kind=kind, path=relpath, sha256=sha, bytes=len(data))
 
     def remove(self, relpath: str) -> None:
         """Delete a file this folder's catalogue no longer lists (a withdrawn edition, a replaced bundle)."""

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from jsonschema import Draft202012Validator
 
+from ..cache import key_of
 from ..errors import GlossaryError, GlossaryFileError
 from .check import Problem, consistency_problems
 from .model import Glossary, Term
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
+    from ..cache import WorkCache
 
 MAX_GLOSSARY_FILE_BYTES = 2 * 1024 * 1024
 _LANG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
@@ -234,10 +240,30 @@ def check_directory(directory: Path, scripts: dict[str, str] | None = None) -> t
     return glossary, problems + consistency_problems(glossary, scripts)
 
 
-def load_glossary(directory: Path, scripts: dict[str, str] | None = None) -> Glossary:
-    """The glossary of ``directory``; GlossaryError listing every error if any entry or file is invalid."""
-    glossary, problems = check_directory(directory, scripts)
+def load_glossary(
+    directory: Path, scripts: dict[str, str] | None = None, cache: WorkCache | None = None
+) -> Glossary:
+    """The glossary of ``directory``; GlossaryError listing every error if any entry or file is invalid.
+
+    With a work cache, a glossary whose files (names and bytes), scripts and checking code are those of
+    an earlier valid load is taken from the cache: no YAML, schema or consistency pass on a build that
+    changed no glossary file. An invalid glossary is never cached, so its errors are reported every time.
+    """
+    texts = read_directory(directory)
+    key = key_of("glossary", cache.code, scripts or {}, sorted(texts.items())) if cache else ""
+    if cache is not None and (found := cache.get("glossary", key)) is not None:
+        return Glossary(_terms_adapter().validate_json(found))
+    glossary, problems = load_texts(texts)
+    problems += consistency_problems(glossary, scripts)
     errors = [str(p) for p in problems if p.error]
     if errors:
         raise GlossaryError("\n".join(errors))
+    if cache is not None:
+        cache.put("glossary", key, _terms_adapter().dump_json(glossary.terms).decode())
     return glossary
+
+
+def _terms_adapter() -> TypeAdapter[tuple[Term, ...]]:
+    from pydantic import TypeAdapter  # imported when a cache is used, as data.py does
+
+    return TypeAdapter(tuple[Term, ...])

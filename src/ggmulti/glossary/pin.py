@@ -10,7 +10,7 @@ A hit with no approved form in the target language is reported missed, never gue
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -64,14 +64,37 @@ class PinnedText:
 class Pinner:
     """Terms of one language pair; built once per build and language, reused for every segment."""
 
-    def __init__(self, glossary: Glossary, source_lang: str, target_lang: str) -> None:
+    def __init__(
+        self,
+        glossary: Glossary,
+        source_lang: str,
+        target_lang: str,
+        matcher: Callable[[], Matcher] | None = None,
+        known: dict[str, list[TermHit]] | None = None,
+    ) -> None:
+        """``matcher``: where to get the source language's Matcher when one is needed (shared by the
+        pinners of every target language); ``known``: hits already found, by text (a cache's answers)."""
         self.source_lang = source_lang
         self.target_lang = target_lang
-        self.matcher = Matcher(glossary, source_lang)
+        self._glossary = glossary
+        self._make_matcher = matcher
+        self._matcher: Matcher | None = None
+        self.known: dict[str, list[TermHit]] = {} if known is None else known
         self.terms: dict[str, Term] = glossary.by_id()
 
+    @property
+    def matcher(self) -> Matcher:
+        """Compiled on first use: a build whose hits all come from the cache never compiles one."""
+        if self._matcher is None:
+            make = self._make_matcher
+            self._matcher = make() if make is not None else Matcher(self._glossary, self.source_lang)
+        return self._matcher
+
     def hits(self, text: str) -> list[TermHit]:
-        return self.matcher.find(text)
+        found = self.known.get(text)
+        if found is None:
+            found = self.known[text] = self.matcher.find(text)
+        return list(found)
 
     def approved(self, hit: TermHit) -> str | None:
         return self.terms[hit.term_id].target_form(self.source_lang, self.target_lang)

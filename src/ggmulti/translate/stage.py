@@ -6,13 +6,15 @@ between builds. All segments of one language go to the engine together (one batc
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
+from ..cache import WorkCache, key_of
 from ..errors import QaInputError
-from ..glossary.match import capitalised
+from ..glossary.match import Matcher, capitalised
 from ..glossary.pin import PRIMARY, Pinner
 from ..model import (
     Layer,
@@ -21,6 +23,7 @@ from ..model import (
     Segment,
     TermCheck,
     TermCounts,
+    TermHit,
     TranslatedRelease,
     TranslatedSegment,
 )
@@ -86,12 +89,18 @@ def term_counts(tr: TranslatedRelease) -> TermCounts:
 
 
 class TranslationStage:
-    """Owned by one build: term pinners are compiled once per language pair and reused."""
+    """Owned by one build: one Matcher per source language (compiled only if some text is not in the
+    work cache), shared by the term pinners of every target language; hits found once per text."""
 
-    def __init__(self, resources: Resources, policy: MachinePolicy | None = None) -> None:
+    def __init__(
+        self, resources: Resources, policy: MachinePolicy | None = None, cache: WorkCache | None = None
+    ) -> None:
         self.resources = resources
         self.policy = policy or MachinePolicy()
+        self.cache = cache
         self._pinners: dict[tuple[str, str], Pinner] = {}
+        self._matchers: dict[str, Matcher] = {}
+        self._hits: dict[str, dict[str, list[TermHit]]] = {}  # source lang -> text -> hits
         terms = resources.glossary.terms
         # Memories as seen under this build's glossary: entries approved under an older term form
         # carry the current form and a re-review flag.
@@ -100,11 +109,47 @@ class TranslationStage:
             for lang, memory in resources.memories.items()
         }
 
+    def matcher(self, source_lang: str) -> Matcher:
+        if source_lang not in self._matchers:
+            self._matchers[source_lang] = Matcher(self.resources.glossary, source_lang)
+        return self._matchers[source_lang]
+
     def pinner(self, source_lang: str, target_lang: str) -> Pinner:
         key = (source_lang, target_lang)
         if key not in self._pinners:
-            self._pinners[key] = Pinner(self.resources.glossary, source_lang, target_lang)
+            self._pinners[key] = Pinner(
+                self.resources.glossary,
+                source_lang,
+                target_lang,
+                matcher=lambda: self.matcher(source_lang),
+                known=self._hits.setdefault(source_lang, {}),
+            )
         return self._pinners[key]
+
+    def _prefetch(self, source_lang: str, texts: Sequence[str]) -> None:
+        """Hits of ``texts`` from the work cache, keyed by the language's forms; misses are found and stored."""
+        known = self._hits.setdefault(source_lang, {})
+        wanted = [t for t in dict.fromkeys(texts) if t not in known]
+        if self.cache is None or not wanted:
+            return
+        forms = [
+            (t.id, t.source_forms(source_lang))
+            for t in self.resources.glossary.terms
+            if t.source_forms(source_lang)
+        ]
+        scope = key_of("forms", self.cache.code, source_lang, forms)
+        keys = {t: key_of(scope, t) for t in wanted}
+        found = self.cache.get_many("hits", keys.values())
+        fresh: dict[str, str] = {}
+        for text, key in keys.items():
+            if key in found:
+                known[text] = [
+                    TermHit(str(i), int(a), int(b), str(f)) for i, a, b, f in json.loads(found[key])
+                ]
+            else:
+                known[text] = self.matcher(source_lang).find(text)
+                fresh[key] = json.dumps([[h.term_id, h.start, h.end, h.surface] for h in known[text]])
+        self.cache.put_many("hits", fresh)
 
     def availability(self, source_lang: str, lang: str) -> Unavailable | None:
         if lang == source_lang:
@@ -125,6 +170,12 @@ class TranslationStage:
             title = title_segment(release)
             paragraphs = segment_release(release)
             work.append((release, [title, *(s for para in paragraphs for s in para)], paragraphs))
+
+        by_source: dict[str, list[str]] = {}
+        for release, flat, _ in work:
+            by_source.setdefault(release.source_lang, []).extend(seg.text for seg in flat)
+        for src, texts in by_source.items():
+            self._prefetch(src, texts)
 
         results: dict[str, TranslatedSegment] = {}
         pending: dict[tuple[str, str], list[tuple[Segment, Release]]] = {}

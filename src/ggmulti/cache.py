@@ -1,0 +1,193 @@
+"""SQLite cache of per-content work, beside the translation cache: an unchanged release costs a lookup.
+
+What it keeps, each keyed by a hash of everything the result depends on plus the code's own fingerprint
+(so an edited module or a new langdetect misses on purpose):
+
+- ``langdetect``: a paragraph's verdict (language, probability) by the paragraph's text;
+- ``hits``: the glossary hits in a segment, by the source language's forms and the segment's text;
+- ``glossary``: the loaded, checked glossary, by the bytes of its files and the configured scripts;
+- ``files``: the size, mtime_ns and sha256 of each file an output folder's build wrote or kept, so a
+  later build trusts an unchanged (size, mtime) and re-hashes only what moved. Never in the manifest,
+  which stays the same bytes for the same catalogue; `ggmulti verify` ignores this and re-hashes all.
+
+A file that is not a readable SQLite database of this shape is set aside (``*.corrupt``) and rebuilt:
+everything in it can be recomputed. Owned by the build: the caller opens and closes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__
+from .store import FileState
+
+_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS work (
+        kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS files (
+        root TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+        sha256 TEXT NOT NULL, PRIMARY KEY (root, path)
+    ) WITHOUT ROWID""",
+)
+_CHUNK = 400  # bound parameters per lookup stay far below SQLite's limit
+# The modules whose logic decides a cached result: editing one invalidates every entry.
+_CODE = (
+    "detect.py",
+    "segment.py",
+    "languages.py",
+    "model.py",
+    "glossary/match.py",
+    "glossary/model.py",
+    "glossary/load.py",
+    "glossary/check.py",
+)
+
+
+def work_cache_path(translation_cache: Path) -> Path:
+    """The work cache lives in the translation cache's folder, in a file of its own."""
+    return translation_cache.parent / "ggmulti-work.sqlite"
+
+
+def code_fingerprint() -> str:
+    """ggmulti's version, the bytes of the modules in ``_CODE`` and langdetect's version."""
+    digest = hashlib.sha256(f"ggmulti {__version__}\n".encode())
+    package = Path(__file__).resolve().parent
+    for name in _CODE:
+        digest.update(name.encode() + b"\0" + (package / name).read_bytes())
+    try:
+        digest.update(f"langdetect {metadata.version('langdetect')}".encode())
+    except metadata.PackageNotFoundError:
+        digest.update(b"langdetect ?")
+    return digest.hexdigest()
+
+
+def key_of(*parts: object) -> str:
+    """A cache key: the sha256 of ``parts`` as canonical JSON."""
+    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class WorkCache:
+    """One SQLite file (WAL mode); values are JSON text, made and read by the caller. ``hits``/``misses`` count lookups per build."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.code = code_fingerprint()
+        self.hits = 0
+        self.misses = 0
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = self._open()
+        except sqlite3.DatabaseError:
+            self._set_aside()
+            self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(str(self.path))
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            for statement in _SCHEMA:
+                db.execute(statement)
+            db.execute("SELECT kind, key, value FROM work LIMIT 1").fetchall()
+            db.execute("SELECT root, path, size, mtime_ns, sha256 FROM files LIMIT 1").fetchall()
+            db.commit()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def _set_aside(self) -> None:
+        """Keep the unreadable file for a look (one generation), and start afresh."""
+        for suffix in ("-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        os.replace(self.path, self.path.with_name(self.path.name + ".corrupt"))
+
+    # ------------------------------------------------------------------ keyed work
+
+    def get_many(self, kind: str, keys: Iterable[str]) -> dict[str, str]:
+        """The cached values (JSON text) of ``keys`` that are present (absent keys are misses)."""
+        found: dict[str, str] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), _CHUNK):
+            chunk = unique[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT key, value FROM work WHERE kind=? AND key IN ({marks})", (kind, *chunk)
+            )
+            for key, value in rows:
+                found[key] = value
+        self.hits += len(found)
+        self.misses += len(unique) - len(found)
+        return found
+
+    def get(self, kind: str, key: str) -> str | None:
+        return self.get_many(kind, [key]).get(key)
+
+    def put_many(self, kind: str, values: Mapping[str, str]) -> None:
+        if not values:
+            return
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO work VALUES (?, ?, ?)",
+                [(kind, key, value) for key, value in values.items()],
+            )
+
+    def put(self, kind: str, key: str, value: str) -> None:
+        self.put_many(kind, {key: value})
+
+    # ------------------------------------------------------------------ output file states
+
+    def file_states(self, root: Path) -> dict[str, FileState]:
+        rows = self._db.execute("SELECT path, size, mtime_ns, sha256 FROM files WHERE root=?", (_root(root),))
+        return {path: FileState(size, mtime, sha) for path, size, mtime, sha in rows}
+
+    def record_files(self, root: Path, states: Mapping[str, FileState], listed: Sequence[str]) -> None:
+        """Remember ``states``; forget every other path of ``root`` not in ``listed`` (removed files)."""
+        key = _root(root)
+        keep = set(listed)
+        with self._db:
+            stale = [
+                (key, path)
+                for (path,) in self._db.execute("SELECT path FROM files WHERE root=?", (key,))
+                if path not in keep and path not in states
+            ]
+            self._db.executemany("DELETE FROM files WHERE root=? AND path=?", stale)
+            self._db.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                [(key, path, s.size, s.mtime_ns, s.sha256) for path, s in states.items()],
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> WorkCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _root(root: Path) -> str:
+    return str(root.resolve())
+
+
+@contextmanager
+def open_work_cache(translation_cache: Path | None) -> Iterator[WorkCache | None]:
+    """The work cache beside ``translation_cache``; None (no caching) when the build has no cache path."""
+    if translation_cache is None:
+        yield None
+        return
+    cache = WorkCache(work_cache_path(translation_cache))
+    try:
+        yield cache
+    finally:
+        cache.close()
