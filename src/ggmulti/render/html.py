@@ -199,7 +199,10 @@ def load_ui_strings(templates_dir: Path, theme_dir: Path | None = None) -> dict[
 
 def _read_ui(path: Path, *, required: bool) -> dict[str, dict[str, str]]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml when PyYAML has it: the pure-Python parser takes seconds over 15 languages of strings.
+        data = yaml.load(
+            path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        )
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError([f"{path}: cannot load interface strings: {exc}"]) from None
     if not isinstance(data, dict) or (required and FALLBACK_UI_LANG not in data):
