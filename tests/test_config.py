@@ -30,7 +30,7 @@ def test_default_language_set() -> None:
 def test_repository_config_loads_with_the_default_languages() -> None:
     config = load_config(CONFIG)
     assert tuple(config.languages) == DEFAULT_LANGUAGES
-    assert config.build.formats == ("html", "pdf", "audio")
+    assert config.build.formats == ("html", "pdf", "audio", "epub")
     assert config.language("zh").bcp47 == "zh-Hans"
     assert config.language("zh").voice == "cmn"  # the override in ggmulti.toml
     assert config.root == REPO

@@ -59,9 +59,9 @@ class BuildConfig(_Strict):
     @field_validator("formats")
     @classmethod
     def _known_formats(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = sorted(set(v) - {"html", "pdf", "audio"})
+        unknown = sorted(set(v) - {"html", "pdf", "audio", "epub"})
         if unknown:
-            raise ValueError(f"unknown format(s) {', '.join(unknown)}; known: html, pdf, audio")
+            raise ValueError(f"unknown format(s) {', '.join(unknown)}; known: html, pdf, audio, epub")
         return v
 
 

@@ -76,3 +76,7 @@ class ToolMissing(GgmultiError):
 
 class QaInputError(GgmultiError):
     """A segment given to the translation QA checks is too long to be one sentence."""
+
+
+class TranscriptError(GgmultiError):
+    """A published WebVTT transcript cannot give back its sentence timings (a bundle's read-aloud)."""

@@ -31,6 +31,7 @@ class ArtifactKind(StrEnum):
     AUDIO = "audio"
     TRANSCRIPT = "transcript"
     DATA = "data"  # the edition's text as JSON: sentences, their languages and origins, term checks
+    EPUB = "epub"  # EPUB 3 talking book: the text, read aloud sentence by sentence where there is audio
     CSS = "css"
     IMAGE = "image"  # a podcast cover
     SITEMAP = "sitemap"
@@ -38,6 +39,7 @@ class ArtifactKind(StrEnum):
     FEED = "feed"
     BUNDLE_PDF = "bundle-pdf"
     BUNDLE_ZIP = "bundle-zip"
+    BUNDLE_EPUB = "bundle-epub"
     MANIFEST = "manifest"
     REPORT = "report"
 
@@ -159,6 +161,7 @@ class Bundle:
     audio: bool  # the zip carries MP3s (its label says so only then)
     pdf: str
     zip: str
+    epub: str | None = None  # the talking book of the period, when the build makes EPUBs
 
     @staticmethod
     def name_of(lang: str, period: str) -> str:

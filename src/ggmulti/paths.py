@@ -21,6 +21,7 @@ _EXTENSIONS = {
     ArtifactKind.AUDIO: "mp3",
     ArtifactKind.TRANSCRIPT: "vtt",
     ArtifactKind.DATA: "json",
+    ArtifactKind.EPUB: "epub",
 }
 
 
@@ -70,6 +71,9 @@ class LanguagePaths:
 
     def bundle_zip(self, period: str) -> str:
         return f"{self.lang}/bundle/{self.lang}-{period}.zip"
+
+    def bundle_epub(self, period: str) -> str:
+        return f"{self.lang}/bundle/{self.lang}-{period}.epub"
 
     def cover(self, key: str) -> str:
         """The podcast cover, named by what it shows: a changed cover is a new URL (apps cache covers)."""

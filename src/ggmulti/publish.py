@@ -282,6 +282,7 @@ def _publish(
                     before.outputs + result.outputs,
                     before.notes + result.notes,
                     result.audio_seconds if result.audio_seconds is not None else before.audio_seconds,
+                    result.timings or before.timings,
                 )
         started = report.timed(fmt.name, started)
 

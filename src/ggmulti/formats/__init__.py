@@ -13,6 +13,7 @@ from .api import BuildContext, EditionFormat, SiteFormat
 from .audio import AudioEditions
 from .bundle import Bundles
 from .data import EditionData
+from .epub import EpubEditions
 from .feeds import PodcastFeeds
 from .html import HtmlEditions
 from .pdf import PdfEditions
@@ -31,6 +32,7 @@ FORMATS: tuple[Format, ...] = (
     Format("data", edition=EditionData, site=None),  # every edition's text: what bundles are made from
     Format("audio", edition=AudioEditions, site=PodcastFeeds),
     Format("pdf", edition=PdfEditions, site=Bundles),
+    Format("epub", edition=EpubEditions, site=None),  # read-aloud from audio's timings; bundles make theirs
     Format("html", edition=HtmlEditions, site=SiteIndexes),
     Format("sitemap", edition=None, site=Sitemap),  # every page above, with its languages
 )

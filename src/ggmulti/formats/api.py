@@ -17,6 +17,7 @@ from ..manifest import Artifact, ArtifactKind, Bundle, Catalogue
 from ..model import TranslatedRelease
 from ..paths import EditionPaths
 from ..render.html import HtmlRenderer
+from ..speech.encode import SentenceTiming
 from ..store import OutputStore
 
 EditionKey = tuple[str, str]  # (release id, language)
@@ -49,6 +50,7 @@ class EditionResult:
     outputs: tuple[Output, ...] = ()
     notes: tuple[str, ...] = ()  # e.g. why there is no audio, for the manifest and report
     audio_seconds: float | None = None
+    timings: tuple[SentenceTiming, ...] = ()  # where each sentence is heard in the audio (read-aloud EPUB)
 
     def output(self, kind: ArtifactKind) -> Output | None:
         return next((o for o in self.outputs if o.kind is kind), None)

@@ -40,5 +40,6 @@ class AudioEditions:
                     Output(paths.of(ArtifactKind.TRANSCRIPT), ArtifactKind.TRANSCRIPT, made.audio.vtt),
                 ),
                 audio_seconds=round(made.audio.seconds, 3),
+                timings=made.timings,
             )
         return results

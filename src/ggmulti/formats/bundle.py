@@ -1,11 +1,13 @@
-"""Bundles for multicultural centers: per language and period, one combined PDF and a zip to hand out.
+"""Bundles for multicultural centers: per language and period, one combined PDF, a talking book (EPUB,
+when the build makes EPUBs) and a zip with all of them to hand out.
 
 A center prints one file or copies one zip to a USB stick ("Lao — November 2025"). Bundles are made
 over the whole catalogue from the published editions' text (formats/data.py), so publishing one new
 release rebuilds only its own period's bundle, and every other bundle stays byte for byte. A bundle's
 key is made of its editions' keys (which cover the templates): same key, bundle reused as it stands.
 Fixed bytes for the same input: the PDF through the renderer's fixed /ID, the zip with fixed times,
-modes and order.
+modes and order. The EPUB reads each release aloud from its published MP3, timed by the sentence cues of
+its published transcript (speech/vtt.py).
 """
 
 from __future__ import annotations
@@ -15,20 +17,24 @@ import zipfile
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..errors import TranscriptError
 from ..incremental import bundle_key, intact
 from ..manifest import Artifact, ArtifactKind, Bundle, Catalogue, ReleaseEntry
 from ..model import TranslatedRelease
 from ..paths import LanguagePaths
+from ..render.epub import EpubAudio, epub_audio
 from ..render.html import BundleEntry
+from ..speech.vtt import sentence_timings
 from .api import BuildContext, Output, SiteInput, SiteResult
 from .data import load_translated
+from .epub import chapter, talking_book
 
 if TYPE_CHECKING:
     from ..render.pdf import PdfRenderer
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no wall clock in the output
 UNDATED = "undated"
-_STORED = (".pdf", ".mp3")  # already compressed
+_STORED = (".pdf", ".mp3", ".epub")  # already compressed
 # Edition files a bundle zip carries, and the folder each goes to inside the zip.
 _MEMBERS = ((ArtifactKind.PDF, "pdf"), (ArtifactKind.AUDIO, "audio"), (ArtifactKind.TRANSCRIPT, "audio"))
 
@@ -65,18 +71,21 @@ class Bundles:
         kept: list[Artifact] = []
         bundles: list[Bundle] = []
         renderer: PdfRenderer | None = None
+        epub = "epub" in self.ctx.formats
         for (lang, period), entries in sorted(groups.items()):
             editions = [e.editions[lang] for e in entries]
             name = Bundle.name_of(lang, period)
             key = bundle_key(name, [ed.inputs.key for ed in editions if ed.inputs is not None])
             previous = old.bundles.get(name) if old is not None else None
-            files = (
-                [a for a in old.site if previous and a.path in (previous.pdf, previous.zip)] if old else []
+            wanted = (
+                (previous.pdf, previous.zip, *([previous.epub] if previous.epub else ())) if previous else ()
             )
+            files = [a for a in old.site if a.path in wanted] if old else []
             if (
                 previous is not None
                 and previous.key == key
-                and len(files) == 2
+                and (previous.epub is not None) == epub
+                and len(files) == len(wanted)
                 and intact(self.ctx.store, files)
             ):
                 kept += files
@@ -87,7 +96,7 @@ class Bundles:
 
                 renderer = PdfRenderer()  # fonts loaded once for every bundle of the build
             self.ctx.log(f"building bundle {lang} {period}")
-            made, audio = self._bundle(renderer, lang, period, entries)
+            made, audio = self._bundle(renderer, lang, period, entries, epub)
             outputs += made
             paths = LanguagePaths(lang)
             bundles.append(
@@ -99,14 +108,16 @@ class Bundles:
                     audio=audio,
                     pdf=paths.bundle_pdf(period),
                     zip=paths.bundle_zip(period),
+                    epub=paths.bundle_epub(period) if epub else None,
                 )
             )
         return SiteResult(outputs=tuple(outputs), kept=tuple(kept), bundles=tuple(bundles))
 
     def _bundle(
-        self, renderer: PdfRenderer, lang: str, period: str, entries: Sequence[ReleaseEntry]
+        self, renderer: PdfRenderer, lang: str, period: str, entries: Sequence[ReleaseEntry], epub: bool
     ) -> tuple[list[Output], bool]:
-        """Bundle PDF + zip for one language and period, newest release first; and whether it has audio."""
+        """Bundle PDF (+ EPUB) + zip for one language and period, newest release first; and whether it
+        has audio."""
         config, html = self.ctx.config, self.ctx.html
         cfg = config.language(lang)
         paths = LanguagePaths(lang)
@@ -146,12 +157,42 @@ class Bundles:
                 )
             )
         audio = any(e.audio for e in index)
-        page = html.bundle_index(cfg, index, period=label, combined=combined)
+        outputs = [Output(paths.bundle_pdf(period), ArtifactKind.BUNDLE_PDF, document)]
+        book_name = None
+        if epub:
+            book = talking_book(
+                self.ctx,
+                lang,
+                [chapter(self.ctx, tr, self._spoken(entry, tr)) for entry, tr in chosen],
+                identifier=f"urn:ggmulti:bundle:{lang}:{period}",
+                title=f"{html.site_title(lang)}: {label.striptags()}",
+            )
+            outputs.append(Output(paths.bundle_epub(period), ArtifactKind.BUNDLE_EPUB, book))
+            book_name = paths.bundle_epub(period).rsplit("/", 1)[-1]
+            members.append((book_name, book))
+        page = html.bundle_index(cfg, index, period=label, combined=combined, epub=book_name)
         members.append(("index.html", page.encode("utf-8")))
-        return [
-            Output(paths.bundle_pdf(period), ArtifactKind.BUNDLE_PDF, document),
-            Output(paths.bundle_zip(period), ArtifactKind.BUNDLE_ZIP, deterministic_zip(members)),
-        ], audio
+        outputs.append(Output(paths.bundle_zip(period), ArtifactKind.BUNDLE_ZIP, deterministic_zip(members)))
+        return outputs, audio
+
+    def _spoken(self, entry: ReleaseEntry, tr: TranslatedRelease) -> EpubAudio | None:
+        """A published edition's MP3 with its sentences' times, read back from its transcript."""
+        edition = entry.editions[tr.lang]
+        mp3, vtt = edition.artifact(ArtifactKind.AUDIO), edition.artifact(ArtifactKind.TRANSCRIPT)
+        if mp3 is None or vtt is None:
+            return None
+        sound, cues = self.ctx.read(mp3.path), self.ctx.read(vtt.path)
+        if sound is None or cues is None:
+            return None
+        where = str(self.ctx.store.root / vtt.path)
+        timings = sentence_timings(cues, where)
+        keys = [s.segment.key for s in tr.segments]
+        if [t.key for t in timings] != keys:
+            raise TranscriptError(
+                f"{where}: its cues are not the sentences of the published edition "
+                f"({len(timings)} cues, {len(keys)} sentences); rebuild the edition"
+            )
+        return epub_audio(sound, timings)
 
 
 def deterministic_zip(members: Sequence[tuple[str, bytes]]) -> bytes:

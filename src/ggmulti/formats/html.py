@@ -8,13 +8,18 @@ from markupsafe import Markup
 
 from ..manifest import ArtifactKind
 from ..paths import href
+from ..render.epub import EPUB_TYPE
 from ..render.html import Alternate, AudioLink, Link, PageMeta
 from ..segment import join_sentences
 from ..speech.voice import unusable_reason
 from .api import BuildContext, EditionJob, EditionKey, EditionResult, Output
 
-# Downloads a release page offers, by kind: (interface string, media type).
-DOWNLOADS = {ArtifactKind.PDF: ("pdf", "application/pdf")}
+# Downloads a release page offers, by kind: (interface string, the string when the edition has audio,
+# media type). The EPUB says whether it reads itself aloud.
+DOWNLOADS = {
+    ArtifactKind.PDF: ("pdf", "pdf", "application/pdf"),
+    ArtifactKind.EPUB: ("epub_plain", "epub_audio", EPUB_TYPE),
+}
 
 
 class HtmlEditions:
@@ -30,12 +35,12 @@ class HtmlEditions:
             page_path = job.paths.page
             made = earlier.get(job.tr.key, EditionResult())
             ui = html.ui(job.tr.lang)
+            audio_out, vtt_out = made.output(ArtifactKind.AUDIO), made.output(ArtifactKind.TRANSCRIPT)
             downloads = [
-                Link(href=href(page_path, out.path), label=ui[label], type=media)
-                for kind, (label, media) in DOWNLOADS.items()
+                Link(href=href(page_path, out.path), label=ui[spoken if audio_out else label], type=media)
+                for kind, (label, spoken, media) in DOWNLOADS.items()
                 if (out := made.output(kind)) is not None
             ]
-            audio_out, vtt_out = made.output(ArtifactKind.AUDIO), made.output(ArtifactKind.TRANSCRIPT)
             audio = (
                 AudioLink(href=href(page_path, audio_out.path), transcript_href=href(page_path, vtt_out.path))
                 if audio_out is not None and vtt_out is not None

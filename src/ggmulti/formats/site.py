@@ -63,6 +63,7 @@ class SiteIndexes:
                     pdf=href(paths.index, b.pdf),
                     zip=href(paths.index, b.zip),
                     audio=b.audio,
+                    epub=href(paths.index, b.epub) if b.epub else None,
                 )
                 for b in sorted(
                     (b for result in earlier for b in result.bundles if b.lang == code),

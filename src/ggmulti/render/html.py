@@ -126,6 +126,7 @@ class BundleLink:
     pdf: str
     zip: str
     audio: bool
+    epub: str | None = None  # the period's talking book (read aloud when ``audio``)
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,7 @@ class HtmlRenderer:
             source_url=tr.release.source_url,
             untranslated=any(s.origin is Origin.UNTRANSLATED for s in tr.segments),
             paragraphs=tuple(self._paragraph(para) for para in tr.paragraphs),
-            names=tuple(self._names(tr)),
+            names=tuple(self.names(tr)),
             anchor=anchor,
         )
 
@@ -304,7 +305,7 @@ class HtmlRenderer:
             return text
         return self._breaker.insert(text, cfg.bcp47)
 
-    def _names(self, tr: TranslatedRelease) -> list[NameNote]:
+    def names(self, tr: TranslatedRelease) -> list[NameNote]:
         """Glossary notes: each approved name the edition uses with its original (Korean by default).
 
         Residents meet these names on Korean signs and forms; the original is marked with its language,
@@ -356,15 +357,25 @@ class HtmlRenderer:
         )
 
     def bundle_index(
-        self, lang: LanguageConfig, entries: Sequence[BundleEntry], *, period: Markup, combined: str
+        self,
+        lang: LanguageConfig,
+        entries: Sequence[BundleEntry],
+        *,
+        period: Markup,
+        combined: str,
+        epub: str | None = None,
     ) -> str:
-        """The index page inside a zip: self-contained, opens from a USB stick with no server."""
+        """The index page inside a zip: self-contained, opens from a USB stick with no server.
+
+        ``epub``: the period's talking book in the zip (labelled as read aloud when an entry has audio)."""
         return self._render(
             "bundle_index.html.j2",
             **self._common(lang, ""),
             entries=entries,
             period=period,
             combined=combined,
+            epub=epub,
+            epub_audio=any(e.audio for e in entries),
             css=Markup(self.stylesheet()),
         )
 
