@@ -88,7 +88,8 @@ def test_english_editions_are_published_with_html_pdf_and_audio(published: Publi
         assert en["segments"]["untranslated"] == en["segments"]["machine"] == en["segments"]["memory"] == 0
         assert en["terms"]["pinned"] <= en["terms"]["expected"]
         kinds = {a["kind"]: a for a in en["artifacts"]}
-        assert set(kinds) == {"html", "pdf", "audio", "transcript", "data"}
+        assert set(kinds) == {"html", "pdf", "audio", "transcript", "data", "epub"}
+        assert kinds["epub"]["path"] == f"en/{entry['id']}.epub"
         assert kinds["data"]["path"] == f"en/{entry['id']}.json"
         assert kinds["html"]["path"] == f"en/{entry['id']}.html"
         assert kinds["pdf"]["path"] == f"en/{entry['id']}.pdf"
