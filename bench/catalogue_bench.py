@@ -80,22 +80,10 @@ models_dir = "{work / "no-models"}"
 
 def _publish(config: Path, source: Path, out: Path) -> float:
     start = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ggmulti.cli",
-            "--config",
-            str(config),
-            "publish",
-            str(source),
-            "--out",
-            str(out),
-            "-q",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    args = ["--config", str(config), "publish", str(source), "--out", str(out), "-q"]
+    done = subprocess.run([sys.executable, "-m", "ggmulti.cli", *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"publish {source} failed: {done.stderr.strip()[-2000:]}")
     return time.perf_counter() - start
 
 
