@@ -59,13 +59,14 @@ class _ForeignSchema(sqlite3.DatabaseError):
 
 
 def _initialise(db: sqlite3.Connection) -> None:
+    # Looked at before anything is written, so a file that is not ours is set aside unchanged.
+    columns = tuple(row[1] for row in db.execute("PRAGMA table_info(translations)"))
+    if columns and columns != _COLUMNS:
+        raise _ForeignSchema(f"its translations table has columns {', '.join(columns)}")
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute(_SCHEMA)
     db.commit()
-    columns = tuple(row[1] for row in db.execute("PRAGMA table_info(translations)"))
-    if columns != _COLUMNS:
-        raise _ForeignSchema(f"its translations table has columns {', '.join(columns)}")
 
 
 def _set_aside(path: Path) -> Path:
