@@ -22,6 +22,7 @@ from ggmulti.cli import main
 from ggmulti.store import LOCK_NAME, OutputStore
 from ggmulti.translate import cache as cache_module
 from ggmulti.translate.cache import CachedTranslator, CacheScope, TranslationCache
+from ggmulti.verify import verify
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 TIMEOUT = 120  # seconds; a hang is a failure, not a slow pass
@@ -206,6 +207,15 @@ def test_a_killed_build_leaves_no_lock_behind(project: Path) -> None:
     assert (out / LOCK_NAME).exists()  # the file stays; the kernel dropped the lock with the process
     publish(project, out, "b")
     assert manifest_ids(out) == {"one", "two"}
+    assert not (out / LOCK_NAME).exists()  # a build that ends removes it
+
+
+def test_a_finished_build_leaves_only_what_it_published(project: Path) -> None:
+    out = project / "out"
+    publish(project, out, "a")
+    assert not (out / LOCK_NAME).exists()
+    result = verify(out)
+    assert (result.problems, result.unlisted) == ([], [])
 
 
 def test_a_symlink_planted_as_the_lock_file_is_refused(project: Path, tmp_path: Path) -> None:
@@ -213,7 +223,6 @@ def test_a_symlink_planted_as_the_lock_file_is_refused(project: Path, tmp_path: 
     publish(project, out, "a")
     victim = tmp_path / "victim.txt"
     victim.write_text("keep", encoding="utf-8")
-    (out / LOCK_NAME).unlink()
     (out / LOCK_NAME).symlink_to(victim)
     code, _stdout, err = ggmulti(project, "publish", "b", "--out", str(out), "-q")
     one_error_line(code, err, LOCK_NAME, "cannot open the build lock")

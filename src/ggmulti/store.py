@@ -2,7 +2,8 @@
 
 One build writes a folder at a time: ``OutputStore.lock()`` holds an exclusive ``flock`` on
 ``.ggmulti.lock`` inside it, and a second build refuses at once (it does not wait). The kernel drops
-the lock when its holder exits, however it exits, so a killed build never blocks the next one.
+the lock when its holder exits, however it exits, so the file a killed build leaves never blocks
+the next one.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .manifest import Artifact, ArtifactKind
 _SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
 LOCK_NAME = ".ggmulti.lock"  # never published; verify.py ignores exactly this name
 _HOLDER_BYTES = 200  # "pid N since <time>" is far shorter
+_LOCK_ATTEMPTS = 5  # a lock file replaced this often while we look is not a folder to write into
 
 
 def _cannot(path: Path, doing: str, exc: OSError) -> OutputError:
@@ -74,28 +76,16 @@ class OutputStore:
         """Be the folder's only writer until the block ends; OutputError at once if another build is.
 
         Refusing rather than waiting: a build takes minutes, and a second one started by mistake
-        (a double click, an overlapping cron run) should say so now rather than hang.
+        (a double click, an overlapping cron run) should say so now rather than hang. The file goes
+        when the block ends, so a folder nobody writes holds only what was published.
         """
         self._make_root()
         path = self.root / LOCK_NAME
+        fd = self._acquire(path)
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-        except OSError as exc:
-            raise _cannot(path, "open the build lock", exc) from None
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as exc:
-                if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
-                    raise _cannot(path, "lock the output folder", exc) from None
-                holder = os.pread(fd, _HOLDER_BYTES, 0).decode("utf-8", "replace").strip()
-                raise OutputError(
-                    f"{self.root}: another ggmulti build is writing here ({holder or 'pid unknown'}); "
-                    "run again when it has finished"
-                ) from None
             since = datetime.now().astimezone().isoformat(timespec="seconds")
             try:
-                os.ftruncate(fd, 0)
+                os.ftruncate(fd, 0)  # a killed build's file may still name it
                 os.pwrite(fd, f"pid {os.getpid()} since {since}".encode(), 0)
             except OSError as exc:
                 raise _cannot(path, "write the build lock", exc) from None
@@ -103,9 +93,36 @@ class OutputStore:
                 yield
             finally:
                 with suppress(OSError):
-                    os.ftruncate(fd, 0)  # an idle folder's lock names nobody
+                    path.unlink()  # still holding the lock: whoever opened this file retries (below)
         finally:
             os.close(fd)  # closing the descriptor releases the lock
+
+    def _acquire(self, path: Path) -> int:
+        """A descriptor of ``path`` holding its exclusive flock, or OutputError naming the holder."""
+        for _attempt in range(_LOCK_ATTEMPTS):
+            try:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+            except OSError as exc:
+                raise _cannot(path, "open the build lock", exc) from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                holder = os.pread(fd, _HOLDER_BYTES, 0).decode("utf-8", "replace").strip()
+                os.close(fd)
+                if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
+                    raise _cannot(path, "lock the output folder", exc) from None
+                raise OutputError(
+                    f"{self.root}: another ggmulti build is writing here ({holder or 'pid unknown'}); "
+                    "run again when it has finished"
+                ) from None
+            try:
+                current = os.stat(path, follow_symlinks=False).st_ino
+            except FileNotFoundError:
+                current = None
+            if current == os.fstat(fd).st_ino:
+                return fd
+            os.close(fd)  # locked a file its last holder removed meanwhile: take the one there now
+        raise OutputError(f"{path}: cannot lock the output folder: the lock file keeps being replaced")
 
     def prepare(self) -> None:
         """Create the folder and clear temporary files a killed build left (call it holding the lock)."""
