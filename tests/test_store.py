@@ -202,7 +202,7 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match=r"a\.txt: cannot write: No space left on device$"):
         store.write("a.txt", b"new", ArtifactKind.HTML)
     monkeypatch.undo()
     assert (store.root / "a.txt").read_bytes() == b"old"

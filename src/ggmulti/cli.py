@@ -390,14 +390,18 @@ def review() -> None:
 @click.pass_context
 def review_export(ctx: click.Context, lang: str, sources: tuple[Path, ...], output: Path | None) -> None:
     """XLIFF of every segment of SOURCES (default: the configured corpus) with memory or machine drafts."""
+    from .errors import OutputError
     from .glossary.load import load_glossary
     from .publish import build_resources, check_sources
     from .review import export as export_review
+    from .store import atomic_write
     from .translate.stage import MachinePolicy
 
     config = _config(ctx)
     if lang not in config.languages:
         raise click.BadParameter(f"'{lang}' is not a configured language", param_hint="--lang")
+    if output is not None and not output.parent.is_dir():  # said before any work; no folder is created
+        raise OutputError(f"{output}: cannot write: folder {output.parent} does not exist")
     releases, _findings = check_sources(config, sources or config.corpus)
     glossary_ = load_glossary(config.glossary_dir, _scripts(config))
     with build_resources(config, glossary_, {r.source_lang for r in releases}, [lang]) as resources:
@@ -405,7 +409,10 @@ def review_export(ctx: click.Context, lang: str, sources: tuple[Path, ...], outp
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
-        output.write_bytes(data)
+        try:
+            atomic_write(output, data)
+        except OSError as exc:
+            raise OutputError(f"{output}: cannot write: {exc.strerror or exc}") from None
         _err(f"wrote {output} ({len(releases)} release(s), language {lang})")
 
 

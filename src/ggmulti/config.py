@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
 from .languages import BUILTIN, Traits
@@ -16,6 +18,42 @@ from .languages import BUILTIN, Traits
 CONFIG_NAME = "ggmulti.toml"
 
 DEFAULT_LANGUAGES = ("vi", "zh", "lo", "hi", "th", "km", "mn", "ru", "uz", "ne", "tl", "id", "my", "ja", "en")
+
+
+# A language code becomes part of file and folder names (vi/index.html, memory/en-vi.xlf): letters,
+# digits and inner hyphens only, so no code can name a path outside its folder or look like an option.
+_CODE = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+_CODE_MAX = 35  # the longest BCP 47 tags in use are far shorter
+
+
+def _language_code(value: str) -> str:
+    if len(value) > _CODE_MAX or not _CODE.match(value):
+        raise ValueError(
+            f"{value[:40]!r} is not a language code (letters, digits and hyphens, "
+            f"at most {_CODE_MAX} characters, e.g. 'vi' or 'zh-Hant')"
+        )
+    return value
+
+
+def _web_url(value: str | None) -> str | None:
+    """Links built from it reach feeds and pages: only an absolute http(s) address may."""
+    if value is None:
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in value)
+    ):
+        raise ValueError(f"{value[:60]!r} is not an http(s) URL (e.g. https://www.gg.go.kr/)")
+    return value
+
+
+LanguageCode = Annotated[str, AfterValidator(_language_code)]
 
 
 class _Strict(BaseModel):
@@ -45,16 +83,23 @@ class LanguageConfig(_Strict):
 
 class PublisherConfig(_Strict):
     name: str = "Gyeonggi Province"
-    url: str | None = None
+    url: Annotated[str | None, AfterValidator(_web_url)] = None
     site_title: str = "Gyeonggi Province press releases"
     email: str | None = None  # the podcast feeds' owner (Apple Podcasts writes to it to verify the feed)
     podcast_category: str = "Government"  # an Apple Podcasts category
 
 
 class BuildConfig(_Strict):
-    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    languages: tuple[LanguageCode, ...] = DEFAULT_LANGUAGES
     formats: tuple[str, ...] = ("html", "pdf")
     workers: int = Field(default=2, ge=1, le=64)  # processes for PDF rendering and speech
+
+    @field_validator("languages")
+    @classmethod
+    def _some_languages(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if not v:
+            raise ValueError('needs at least one language, e.g. languages = ["en", "vi"]')
+        return v
 
     @field_validator("formats")
     @classmethod
@@ -77,7 +122,7 @@ class TranslationConfig(_Strict):
         None  # default: $GGMULTI_MODELS_DIR, $ARGOS_PACKAGES_DIR, ~/.local/share/ggmulti/models
     )
     cache: str | None = None  # default: $XDG_CACHE_HOME/ggmulti/translations.sqlite (~/.cache/...)
-    pivot: str = "en"
+    pivot: LanguageCode = "en"
     # Machine sentences scoring below this (0..1, see translate/stage.py) or failing a QA check need
     # review. 0.35 was measured on bench/quality_bench.py's reference set.
     min_score: float = Field(default=0.35, ge=0.0, le=1.0)
@@ -98,7 +143,7 @@ class PathsConfig(_Strict):
 class GlossaryConfig(_Strict):
     # The language of the names' originals, shown beside each name on a page (residents meet them on
     # signs and forms) and read in that language's voice.
-    original: str = "ko"
+    original: LanguageCode = "ko"
 
 
 class _RawConfig(_Strict):
@@ -108,7 +153,7 @@ class _RawConfig(_Strict):
     build: BuildConfig = BuildConfig()
     paths: PathsConfig = PathsConfig()
     translation: TranslationConfig = TranslationConfig()
-    languages: dict[str, dict[str, Any]] = {}
+    languages: dict[LanguageCode, dict[str, Any]] = {}
 
 
 @dataclass(frozen=True)
@@ -174,7 +219,11 @@ def find_config(start: Path) -> Path | None:
 
 
 def _format_loc(loc: tuple[int | str, ...]) -> str:
-    return ".".join(str(p) for p in loc)
+    return ".".join(str(p) for p in loc if p != "[key]")  # a bad table name is named by itself
+
+
+def _message(msg: str) -> str:
+    return msg.removeprefix("Value error, ")  # pydantic's wrapper around our own validators' words
 
 
 def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
@@ -201,7 +250,7 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
         raw = _RawConfig.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
-            problems.append(f"{label}: {_format_loc(err['loc'])}: {err['msg']}")
+            problems.append(f"{label}: {_format_loc(err['loc'])}: {_message(err['msg'])}")
         # Go on with the sections that are valid, so the language tables are checked in the same run.
         bad = {err["loc"][0] for err in exc.errors() if err["loc"]}
         raw = _RawConfig.model_validate({k: v for k, v in data.items() if k not in bad})
@@ -224,7 +273,7 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
                     if base
                     else f" (unknown language '{code}': give name, native_name, bcp47, script, font)"
                 )
-                problems.append(f"{label}: {where}: {err['msg']}{hint}")
+                problems.append(f"{label}: {where}: {_message(err['msg'])}{hint}")
     if problems:
         raise ConfigError(problems)
 

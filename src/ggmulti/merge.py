@@ -29,6 +29,11 @@ class MergeResult:
 
 def merge(shards: Sequence[Path], out: Path) -> MergeResult:
     store = OutputStore(out)
+    with store.lock():  # one writer per output folder: a second build refuses at once
+        return _merge(shards, out, store)
+
+
+def _merge(shards: Sequence[Path], out: Path, store: OutputStore) -> MergeResult:
     store.prepare()
     previous = store.read(mf.MANIFEST_NAME)
     entries: dict[str, ReleaseEntry] = {}

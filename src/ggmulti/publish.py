@@ -260,68 +260,71 @@ def _publish(
         raise BuildFailed(refused)
 
     store = OutputStore(options.out)
-    store.prepare()
-    store.known = work.file_states(options.out) if work is not None else {}
-    previous = store.read(mf.MANIFEST_NAME)
-    old = mf.loads(previous, str(options.out / mf.MANIFEST_NAME)) if previous is not None else None
-    templates = templates_fingerprint(config)  # reads every template file: once per build
-    plans = _plan(config, glossary, releases, languages, formats, translated, store, old, templates)
-    report.plans = plans
-    to_build = [EditionJob(p.tr, p.alternates) for p in plans.values() if p.why]
-    log(f"{len(to_build)} edition(s) to build, {len(plans) - len(to_build)} unchanged")
-    started = report.timed("plan", started)
+    with store.lock():  # one writer per output folder: a second build refuses at once
+        store.prepare()
+        store.known = work.file_states(options.out) if work is not None else {}
+        previous = store.read(mf.MANIFEST_NAME)
+        old = mf.loads(previous, str(options.out / mf.MANIFEST_NAME)) if previous is not None else None
+        templates = templates_fingerprint(config)  # reads every template file: once per build
+        plans = _plan(config, glossary, releases, languages, formats, translated, store, old, templates)
+        report.plans = plans
+        to_build = [EditionJob(p.tr, p.alternates) for p in plans.values() if p.why]
+        log(f"{len(to_build)} edition(s) to build, {len(plans) - len(to_build)} unchanged")
+        started = report.timed("plan", started)
 
-    ctx = BuildContext(config, glossary, HtmlRenderer(config, glossary), store, tuple(formats), log, progress)
-    active = selected(formats)
-    made: dict[EditionKey, EditionResult] = {}
-    for fmt in active:  # every format makes its bytes before anything is written
-        if fmt.edition is not None:
-            for key, result in fmt.edition(ctx).generate(to_build, made).items():
-                before = made.get(key, EditionResult())
-                made[key] = EditionResult(
-                    before.outputs + result.outputs,
-                    before.notes + result.notes,
-                    result.audio_seconds if result.audio_seconds is not None else before.audio_seconds,
-                    result.timings or before.timings,
-                )
-        started = report.timed(fmt.name, started)
+        ctx = BuildContext(
+            config, glossary, HtmlRenderer(config, glossary), store, tuple(formats), log, progress
+        )
+        active = selected(formats)
+        made: dict[EditionKey, EditionResult] = {}
+        for fmt in active:  # every format makes its bytes before anything is written
+            if fmt.edition is not None:
+                for key, result in fmt.edition(ctx).generate(to_build, made).items():
+                    before = made.get(key, EditionResult())
+                    made[key] = EditionResult(
+                        before.outputs + result.outputs,
+                        before.notes + result.notes,
+                        result.audio_seconds if result.audio_seconds is not None else before.audio_seconds,
+                        result.timings or before.timings,
+                    )
+            started = report.timed(fmt.name, started)
 
-    entries: list[ReleaseEntry] = []
-    for release in releases:
-        editions: dict[str, EditionEntry] = {}
-        for lang in languages:
-            tr = translated[(release.id, lang)]
-            edition = _edition_entry(tr)
-            if isinstance(tr, TranslatedRelease):
-                plan = plans[tr.key]
-                if plan.why:
-                    log(f"building {release.id} [{lang}]: {'; '.join(plan.why)}")
-                    result = made.get(tr.key, EditionResult())
-                    artifacts = _write(ctx, result.outputs)
-                    notes, seconds = (*edition.notes, *result.notes), result.audio_seconds
-                else:
-                    assert plan.previous is not None
-                    artifacts, notes = plan.previous.artifacts, plan.previous.notes
-                    seconds = plan.previous.audio_seconds
-                edition = replace(
-                    edition,
-                    artifacts=_ordered(artifacts),
-                    notes=notes,
-                    inputs=plan.inputs,
-                    audio_seconds=seconds,
-                )
-            report.editions.append((release.id, lang, edition))
-            editions[lang] = edition
-        entries.append(ReleaseEntry.of(release, editions))
-    catalogue = Catalogue.of(entries).merged_over(old)
-    started = report.timed("write editions", started)
+        entries: list[ReleaseEntry] = []
+        for release in releases:
+            editions: dict[str, EditionEntry] = {}
+            for lang in languages:
+                tr = translated[(release.id, lang)]
+                edition = _edition_entry(tr)
+                if isinstance(tr, TranslatedRelease):
+                    plan = plans[tr.key]
+                    if plan.why:
+                        log(f"building {release.id} [{lang}]: {'; '.join(plan.why)}")
+                        result = made.get(tr.key, EditionResult())
+                        artifacts = _write(ctx, result.outputs)
+                        notes, seconds = (*edition.notes, *result.notes), result.audio_seconds
+                    else:
+                        assert plan.previous is not None
+                        artifacts, notes = plan.previous.artifacts, plan.previous.notes
+                        seconds = plan.previous.audio_seconds
+                    edition = replace(
+                        edition,
+                        artifacts=_ordered(artifacts),
+                        notes=notes,
+                        inputs=plan.inputs,
+                        audio_seconds=seconds,
+                    )
+                report.editions.append((release.id, lang, edition))
+                editions[lang] = edition
+            entries.append(ReleaseEntry.of(release, editions))
+        catalogue = Catalogue.of(entries).merged_over(old)
+        started = report.timed("write editions", started)
 
-    catalogue = build_site(ctx, catalogue, old, active)
-    started = report.timed("bundles, indexes, feeds", started)
-    commit(ctx.store, catalogue, old, report.to_json())
-    if work is not None:  # what this build wrote or found intact, trusted by size + mtime next time
-        work.record_files(options.out, store.states, [a.path for a in catalogue.artifacts()])
-    report.timed("manifest", started)
+        catalogue = build_site(ctx, catalogue, old, active)
+        started = report.timed("bundles, indexes, feeds", started)
+        commit(ctx.store, catalogue, old, report.to_json())
+        if work is not None:  # what this build wrote or found intact, trusted by size + mtime next time
+            work.record_files(options.out, store.states, [a.path for a in catalogue.artifacts()])
+        report.timed("manifest", started)
     return catalogue, report
 
 

@@ -33,7 +33,16 @@ def withdraw(
     config: Config, ids: Sequence[str], out: Path, log: Callable[[str], None] = lambda _m: None
 ) -> WithdrawResult:
     store = OutputStore(out)
-    data = store.read(mf.MANIFEST_NAME) if out.is_dir() else None
+    if not out.is_dir():
+        raise OutputError(f"{out}: no {mf.MANIFEST_NAME}; nothing was published here")
+    with store.lock():  # one writer per output folder: a second build refuses at once
+        return _withdraw(config, ids, out, store, log)
+
+
+def _withdraw(
+    config: Config, ids: Sequence[str], out: Path, store: OutputStore, log: Callable[[str], None]
+) -> WithdrawResult:
+    data = store.read(mf.MANIFEST_NAME)
     if data is None:
         raise OutputError(f"{out}: no {mf.MANIFEST_NAME}; nothing was published here")
     old = mf.loads(data, str(out / mf.MANIFEST_NAME))

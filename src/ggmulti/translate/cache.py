@@ -4,11 +4,18 @@ Key: (source segment after term protection, source lang, target lang, model sha2
 The engine name carries the decoding settings (beam size, compute type), which also change output;
 ``n`` separates the 1-best translation from stored n-best lists. Owned by the build: the caller
 gives the database path and closes it.
+
+A cache only saves time, so it never stops a build: a corrupt file (or one that is not ours) is
+renamed ``<name>.corrupt-<n>`` and rebuilt; a location that cannot be written leaves the build
+without a cache. Either way one warning line goes to the ``ggmulti.cache`` logger (stderr when
+nothing configures logging).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import logging
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -46,6 +53,47 @@ CREATE TABLE IF NOT EXISTS scores (
 ) WITHOUT ROWID
 """
 _CHUNK = 400  # bound parameters per lookup stay far below SQLite's limit
+_COLUMNS = ("source", "source_lang", "target_lang", "model_sha256", "engine", "n", "outputs")
+_TIMEOUT = 10.0  # seconds to wait for another build's write transaction on the same file
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """The one place a cache file is opened (tests swap it to open a file read-only)."""
+    return sqlite3.connect(str(path), timeout=_TIMEOUT)
+
+
+def _corrupt(exc: sqlite3.Error) -> bool:
+    """Damage to the file itself, as opposed to a lock, a full disk or a read-only file."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or isinstance(exc, _ForeignSchema)
+
+
+class _ForeignSchema(sqlite3.DatabaseError):
+    """A valid SQLite file whose ``translations`` table is not ours."""
+
+
+def _initialise(db: sqlite3.Connection) -> None:
+    # Looked at before anything is written, so a file that is not ours is set aside unchanged.
+    columns = tuple(row[1] for row in db.execute("PRAGMA table_info(translations)"))
+    if columns and columns != _COLUMNS:
+        raise _ForeignSchema(f"its translations table has columns {', '.join(columns)}")
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute(_SCHEMA)
+    db.execute(_SCORES)
+    db.commit()
+
+
+def _set_aside(path: Path) -> Path:
+    """Rename a corrupt cache (and its WAL files) out of the way, keeping it for inspection."""
+    n = next(i for i in itertools.count(1) if not path.with_name(f"{path.name}.corrupt-{i}").exists())
+    aside = path.with_name(f"{path.name}.corrupt-{n}")
+    path.replace(aside)
+    for suffix in ("-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            companion.replace(aside.with_name(aside.name + suffix))
+    return aside
 
 
 @dataclass(frozen=True)
@@ -63,17 +111,72 @@ class TranslationCache:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path))
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
-        self._db.execute(_SCORES)
-        self._db.commit()
         self.hits = 0
         self.misses = 0
+        self.persistent = True  # False once the build goes on without the file (see warnings)
+        self._log = logging.getLogger("ggmulti.cache")
+        self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return self._without(f"cannot create its folder: {exc.strerror}")
+        db: sqlite3.Connection | None = None
+        try:
+            db = _connect(self.path)
+            _initialise(db)
+            return db
+        except sqlite3.Error as exc:
+            if db is not None:
+                db.close()
+            if not _corrupt(exc):
+                return self._without(str(exc))
+            return self._rebuild(exc)
+
+    def _rebuild(self, exc: sqlite3.Error) -> sqlite3.Connection:
+        """Set the damaged file aside and start an empty one in its place."""
+        db: sqlite3.Connection | None = None
+        try:
+            aside = _set_aside(self.path)
+            db = _connect(self.path)
+            _initialise(db)
+        except (OSError, sqlite3.Error) as again:
+            if db is not None:
+                db.close()
+            reason = getattr(again, "strerror", None) or str(again)
+            return self._without(f"it is unusable ({exc}) and could not be set aside: {reason}")
+        self._log.warning(
+            "warning: %s: translation cache unusable (%s); set aside as %s, starting an empty one",
+            self.path,
+            exc,
+            aside.name,
+        )
+        return db
+
+    def _without(self, reason: str) -> sqlite3.Connection:
+        """Go on with a cache in memory only: this build still reuses its own results."""
+        self._log.warning(
+            "warning: %s: cannot use the translation cache (%s); translating without it", self.path, reason
+        )
+        self.persistent = False
+        db = sqlite3.connect(":memory:")
+        _initialise(db)
+        return db
+
+    def _failed(self, exc: sqlite3.Error) -> None:
+        """A query failed mid-build (the file was damaged, the disk filled): never fail the build for it."""
+        self._db.close()
+        self._db = self._rebuild(exc) if self.persistent and _corrupt(exc) else self._without(str(exc))
 
     def get(self, scope: CacheScope, sources: Sequence[str], n: int) -> dict[str, list[str]]:
+        try:
+            return self._get(scope, sources, n)
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return {}
+
+    def _get(self, scope: CacheScope, sources: Sequence[str], n: int) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
         unique = list(dict.fromkeys(sources))
         for start in range(0, len(unique), _CHUNK):
@@ -85,10 +188,28 @@ class TranslationCache:
                 (scope.source_lang, scope.target_lang, scope.model_sha256, scope.engine, n, *chunk),
             )
             for source, outputs in rows:
-                found[source] = json.loads(outputs)
+                try:
+                    value = json.loads(outputs)
+                except (TypeError, ValueError):
+                    continue  # an entry damaged by hand is a miss, translated again and replaced
+                if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                    found[source] = value
         return found
 
     def put(self, scope: CacheScope, entries: Mapping[str, Sequence[str]], n: int) -> None:
+        try:
+            self._put(scope, entries, n)
+            return
+        except sqlite3.Error as exc:
+            self._failed(exc)
+        try:
+            self._put(scope, entries, n)  # into the fresh (or in-memory) database
+        except sqlite3.Error as exc:
+            self._db.close()
+            self._db = self._without(str(exc))
+            self._put(scope, entries, n)
+
+    def _put(self, scope: CacheScope, entries: Mapping[str, Sequence[str]], n: int) -> None:
         with self._db:
             self._db.executemany(
                 "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?, ?)",
