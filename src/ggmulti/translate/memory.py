@@ -205,8 +205,13 @@ class TranslationMemory:
         return bytes(store)
 
     def save(self, path: Path) -> None:
-        """Atomic: a crash leaves the old file or the new one, never half a memory."""
-        atomic_write(path, self.to_bytes())
+        """Atomic: a crash (or a full disk) leaves the old file or the new one, never half a memory."""
+        try:
+            atomic_write(path, self.to_bytes())
+        except OSError as exc:
+            raise MemoryFileError(
+                f"{path}: cannot write the translation memory: {exc.strerror or exc}"
+            ) from None
 
 
 def memory_path(directory: Path, source_lang: str, target_lang: str) -> Path:
