@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -83,15 +84,25 @@ class WorkCache:
         self.code = code_fingerprint()
         self.hits = 0
         self.misses = 0
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = self._open()
-        except sqlite3.DatabaseError:
-            self._set_aside()
-            self._db = self._open()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._db = self._open(str(path))
+            except sqlite3.DatabaseError:
+                self._set_aside()
+                self._db = self._open(str(path))
+        except (OSError, sqlite3.Error) as exc:
+            # An unusable place for the cache costs speed, never the build: work in memory, say so.
+            # A folder that cannot hold caches is reported once, by the translation cache beside it.
+            reason = getattr(exc, "strerror", None) or str(exc)
+            level = logging.WARNING if path.parent.is_dir() else logging.DEBUG
+            logging.getLogger("ggmulti.cache").log(
+                level, "warning: %s: cannot use the work cache (%s); building without it", path, reason
+            )
+            self._db = self._open(":memory:")
 
-    def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(str(self.path))
+    def _open(self, where: str) -> sqlite3.Connection:
+        db = sqlite3.connect(where)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
