@@ -10,6 +10,7 @@ import regex
 import yaml
 
 from ggmulti.config import DEFAULT_LANGUAGES, builtin_language
+from ggmulti.glossary.check import SCRIPT_NAMES
 
 UI = Path(__file__).resolve().parents[1] / "src" / "ggmulti" / "templates" / "ui.yaml"
 
@@ -17,22 +18,8 @@ UI = Path(__file__).resolve().parents[1] / "src" / "ggmulti" / "templates" / "ui
 BRAND_WORDS = frozenset({"PDF", "MP3", "RSS", "EPUB", "WebVTT", "zip"})
 LATIN_WORD = r"\p{Script=Latin}[\p{Script=Latin}0-9]*"
 
-# ISO 15924 codes of config.py -> Unicode Script_Extensions values a letter of that writing may have.
-SCRIPTS: dict[str, tuple[str, ...]] = {
-    "Latn": ("Latin",),
-    "Cyrl": ("Cyrillic",),
-    "Hans": ("Han",),
-    "Hant": ("Han",),
-    "Jpan": ("Han", "Hiragana", "Katakana"),
-    "Kore": ("Hangul", "Han"),
-    "Laoo": ("Lao",),
-    "Deva": ("Devanagari",),
-    "Thai": ("Thai",),
-    "Khmr": ("Khmer",),
-    "Mymr": ("Myanmar",),
-    "Beng": ("Bengali",),
-    "Sinh": ("Sinhala",),
-}
+# ISO 15924 code -> Unicode script names its letters may use: the table glossary check uses.
+SCRIPTS = SCRIPT_NAMES
 
 
 def _ui() -> dict[str, dict[str, str]]:

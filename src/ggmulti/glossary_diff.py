@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import GlossaryError
+from .gitrev import run_git
 from .glossary.load import load_texts
 from .glossary.match import Matcher, contains_form, replace_form
 from .glossary.model import Glossary, Term
@@ -54,17 +54,11 @@ class DiffReport:
 
 
 def _git(args: Sequence[str], cwd: Path) -> str:
-    try:
-        done = subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise GlossaryError(f"git {' '.join(args)}: {exc}") from None
+    done = run_git(args, cwd, GlossaryError)
+    stderr = done.stderr.decode("utf-8", "replace").strip()
     if done.returncode != 0:
-        raise GlossaryError(
-            f"git {' '.join(args)}: {done.stderr.strip().splitlines()[-1] if done.stderr else 'failed'}"
-        )
-    return done.stdout
+        raise GlossaryError(f"git {' '.join(args)}: {stderr.splitlines()[-1] if stderr else 'failed'}")
+    return done.stdout.decode("utf-8")
 
 
 def glossary_texts_at(rev: str, directory: Path) -> dict[str, str]:

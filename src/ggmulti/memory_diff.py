@@ -5,11 +5,11 @@ Reviewers of a memory change see the sentences before and after, not XML.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import MemoryFileError
+from .gitrev import run_git
 from .translate.memory import TranslationMemory
 
 
@@ -23,32 +23,31 @@ class SentenceChange:
 
 
 def _git(args: list[str], cwd: Path) -> str | None:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=60, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise MemoryFileError(f"git {' '.join(args)}: {exc}") from None
+    done = run_git(args, cwd, MemoryFileError)
     return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
 
 
-def _at(rev: str, path: Path) -> bytes | None:
-    top = _git(["rev-parse", "--show-toplevel"], path.parent)
+def _repository(rev: str, folder: Path) -> Path:
+    """The top of the repository ``folder`` is in, once ``rev`` is known to be a commit there."""
+    top = _git(["rev-parse", "--show-toplevel"], folder)
     if top is None:
-        raise MemoryFileError(f"{path.parent}: not inside a git repository")
-    if _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], path.parent) is None:
+        raise MemoryFileError(f"{folder}: not inside a git repository")
+    if _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], folder) is None:
         raise MemoryFileError(f"git: unknown revision {rev!r}")
-    rel = path.resolve().relative_to(Path(top.strip()).resolve()).as_posix()
-    try:
-        done = subprocess.run(
-            ["git", "show", f"{rev}:{rel}"], cwd=top.strip(), capture_output=True, timeout=60, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise MemoryFileError(f"git show {rev}:{rel}: {exc}") from None
+    return Path(top.strip()).resolve()
+
+
+def _at(rev: str, path: Path, top: Path) -> bytes | None:
+    """The file's bytes at ``rev`` (None: it did not exist there)."""
+    rel = path.resolve().relative_to(top).as_posix()
+    done = run_git(["show", f"{rev}:{rel}"], top, MemoryFileError)
     return done.stdout if done.returncode == 0 else None
 
 
 def memory_changes(memory_dir: Path, rev: str) -> list[SentenceChange]:
     """Every approved sentence that differs between ``rev`` and the working tree, per language pair."""
     changes: list[SentenceChange] = []
+    top = _repository(rev, memory_dir if memory_dir.is_dir() else memory_dir.parent)
     names = {p.name for p in memory_dir.glob("*-*.xlf")}
     listed = _git(["ls-tree", "--name-only", rev, "."], memory_dir) if memory_dir.is_dir() else ""
     listed = listed or ""
@@ -57,7 +56,7 @@ def memory_changes(memory_dir: Path, rev: str) -> list[SentenceChange]:
         pair = name.removesuffix(".xlf")
         src, _, tgt = pair.partition("-")
         path = memory_dir / name
-        old_bytes = _at(rev, path)
+        old_bytes = _at(rev, path, top)
         old = TranslationMemory.parse(old_bytes, f"{rev}:{name}", src, tgt) if old_bytes else None
         new = TranslationMemory.load(path, src, tgt)
         before = {e.source: e.target for e in old.entries()} if old else {}

@@ -32,7 +32,7 @@ from .ingest import ingest
 from .manifest import Artifact, Catalogue, EditionEntry, EditionInputs, ReleaseEntry
 from .model import EditionStatus, Finding, Provenance, Release, SegmentCounts, Severity, TranslatedRelease
 from .render.html import HtmlRenderer
-from .segment import join_sentences
+from .segment import lead_paragraph
 from .store import OutputStore
 from .translate.api import Resources, Translator, Unavailable
 from .translate.argos import DecodeOptions, Engines
@@ -173,7 +173,7 @@ def _edition_entry(tr: TranslatedRelease | Unavailable) -> EditionEntry:
         segments=counts,
         translation=Provenance.of(counts),
         terms=term_counts(tr),
-        lead=join_sentences([s.text for s in tr.paragraphs[0]]) if tr.paragraphs else None,
+        lead=lead_paragraph(tr.paragraphs) or None,
     )
 
 
@@ -280,13 +280,7 @@ def _publish(
         for fmt in active:  # every format makes its bytes before anything is written
             if fmt.edition is not None:
                 for key, result in fmt.edition(ctx).generate(to_build, made).items():
-                    before = made.get(key, EditionResult())
-                    made[key] = EditionResult(
-                        before.outputs + result.outputs,
-                        before.notes + result.notes,
-                        result.audio_seconds if result.audio_seconds is not None else before.audio_seconds,
-                        result.timings or before.timings,
-                    )
+                    made[key] = made.get(key, EditionResult()).then(result)
             started = report.timed(fmt.name, started)
 
         entries: list[ReleaseEntry] = []

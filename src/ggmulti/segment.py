@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import regex
 
 from .languages import traits
-from .model import TITLE_PARAGRAPH, Release, Segment
+from .model import TITLE_PARAGRAPH, Release, Segment, TranslatedSegment
 
 # Abbreviations that end with a period but rarely end a sentence in press releases.
 _ABBREVIATIONS = frozenset(
@@ -86,6 +86,11 @@ def join_sentences(texts: Sequence[str]) -> str:
     for text in texts:
         out += separator(out, text) + text
     return out
+
+
+def lead_paragraph(paragraphs: Sequence[Sequence[TranslatedSegment]]) -> str:
+    """The first paragraph as published: what feeds, search engines and link previews show."""
+    return join_sentences([s.text for s in paragraphs[0]]) if paragraphs else ""
 
 
 def _is_abbreviation(before: str) -> bool:

@@ -55,6 +55,15 @@ class EditionResult:
     def output(self, kind: ArtifactKind) -> Output | None:
         return next((o for o in self.outputs if o.kind is kind), None)
 
+    def then(self, later: EditionResult) -> EditionResult:
+        """This edition's results with a later format's added (one place knows how they combine)."""
+        return EditionResult(
+            self.outputs + later.outputs,
+            self.notes + later.notes,
+            later.audio_seconds if later.audio_seconds is not None else self.audio_seconds,
+            later.timings or self.timings,
+        )
+
 
 @dataclass(frozen=True)
 class SiteInput:

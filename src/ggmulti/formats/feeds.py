@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..incremental import intact
 from ..manifest import Artifact, ArtifactKind, content_hash
 from ..paths import LanguagePaths, href
 from ..speech.encode import mp3_seconds
@@ -35,7 +36,7 @@ class PodcastFeeds:
         path = LanguagePaths(code).cover(key)
         old = site.previous
         kept = next((a for a in old.site if a.path == path), None) if old is not None else None
-        if kept is not None and self.ctx.store.read(path) is not None:
+        if kept is not None and intact(self.ctx.store, [kept]):  # checked as bundles are
             return None, kept, path
         from ..render.cover import find_font, podcast_cover
 

@@ -10,7 +10,7 @@ from ..manifest import ArtifactKind
 from ..paths import href
 from ..render.epub import EPUB_TYPE
 from ..render.html import Alternate, AudioLink, Link, PageMeta
-from ..segment import join_sentences
+from ..segment import lead_paragraph
 from ..speech.voice import unusable_reason
 from .api import BuildContext, EditionJob, EditionKey, EditionResult, Output
 
@@ -86,7 +86,7 @@ class HtmlEditions:
         def url(path: str) -> str | None:
             return f"{base}/{path}" if base else None
 
-        lead = join_sentences([s.text for s in tr.paragraphs[0]]) if tr.paragraphs else ""
+        lead = lead_paragraph(tr.paragraphs)
         tag = config.language(tr.lang).bcp47
         source = tr.release.source_lang
         article: dict[str, object] = {

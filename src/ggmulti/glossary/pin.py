@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from ..model import Layer, TermCheck, TermHit
-from .match import Matcher, cased, unspaced
+from .match import Matcher, capitalised, cased, unspaced
 from .model import Glossary, Term
 
 if TYPE_CHECKING:
@@ -145,10 +145,7 @@ class Pinner:
         return self._tidy(spaced.sub(put, output))
 
     def _tidy(self, text: str) -> str:
-        text = " ".join(text.split())
-        if cased(self.target_lang) and text[:1].islower():
-            text = text[0].upper() + text[1:]
-        return text
+        return capitalised(" ".join(text.split()), self.target_lang)
 
     # ---------------------------------------------------------------- the layers
 

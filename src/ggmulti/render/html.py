@@ -255,7 +255,7 @@ class HtmlRenderer:
 
     def _common(self, lang: LanguageConfig, root: str) -> dict[str, object]:
         """Template variables every page has: its language, interface strings and the publisher."""
-        own_title = self._ui.get(lang.code, {}).get("site_title")
+        own_title = self._own_site_title(lang.code)
         return vars(
             Chrome(
                 lang=lang,
@@ -333,9 +333,12 @@ class HtmlRenderer:
         english = Markup(escape(self._ui[FALLBACK_UI_LANG][key])).format(**values)
         return Markup('<span lang="en">{}</span>').format(english)
 
+    def _own_site_title(self, code: str) -> str | None:
+        return self._ui.get(code, {}).get("site_title")
+
     def site_title(self, code: str) -> str:
         """The site's title in a language (ui.yaml), else the publisher's own (English) one."""
-        return self._ui.get(code, {}).get("site_title") or self.config.publisher.site_title
+        return self._own_site_title(code) or self.config.publisher.site_title
 
     def period_label(self, period: str, lang: LanguageConfig) -> Markup:
         """A bundle's heading: "Releases of November 2025" in the reader's language, or the undated one."""

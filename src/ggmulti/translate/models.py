@@ -753,32 +753,33 @@ class _WatchedHTTPSConnection(http.client.HTTPSConnection, _WatchedHTTPConnectio
     """HTTPSConnection.connect calls the watched connect first, so the raw socket is tracked before TLS."""
 
 
+def _watched_connection(cls: type[http.client.HTTPConnection], watchdog: _Watchdog) -> Any:
+    """A connection factory for urllib's do_open whose sockets the watchdog can cut at the deadline."""
+
+    def connect(host: str, /, **kwargs: Any) -> http.client.HTTPConnection:
+        conn = cls(host, **kwargs)
+        conn.watchdog = watchdog  # type: ignore[attr-defined]
+        return conn
+
+    return connect
+
+
 class _WatchedHTTPHandler(urllib.request.HTTPHandler):
     def __init__(self, watchdog: _Watchdog) -> None:
         super().__init__()
-        self.watchdog = watchdog
-
-    def _connection(self, host: str, /, **kwargs: Any) -> http.client.HTTPConnection:
-        conn = _WatchedHTTPConnection(host, **kwargs)
-        conn.watchdog = self.watchdog
-        return conn
+        self._connect = _watched_connection(_WatchedHTTPConnection, watchdog)
 
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(self._connection, req)
+        return self.do_open(self._connect, req)
 
 
 class _WatchedHTTPSHandler(urllib.request.HTTPSHandler):
     def __init__(self, watchdog: _Watchdog) -> None:
         super().__init__()
-        self.watchdog = watchdog
-
-    def _connection(self, host: str, /, **kwargs: Any) -> http.client.HTTPConnection:
-        conn = _WatchedHTTPSConnection(host, **kwargs)
-        conn.watchdog = self.watchdog
-        return conn
+        self._connect = _watched_connection(_WatchedHTTPSConnection, watchdog)
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(self._connection, req)
+        return self.do_open(self._connect, req)
 
 
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
