@@ -163,3 +163,21 @@ def test_nothing_heavy_is_imported_or_loaded_at_import_time() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_replica_layout_splits_one_call_and_changes_no_output(zh_en_models_dir: Path) -> None:
+    """The default layout (a replica per core, small sub-batches) is a speed choice, never a quality one."""
+    model = find_model("zh", "en", zh_en_models_dir)
+    assert model is not None
+    layout = DecodeOptions()
+    replicas, threads = layout.threads()
+    assert replicas >= 1 and threads >= 1
+    assert layout.batch_size(1) == 1 and layout.batch_size(1000) == DecodeOptions.AUTO_BATCH
+    assert layout.batch_size(len(ZH)) * replicas >= len(ZH)  # every replica can get a share
+    engine = ArgosEngine(model, options=layout)
+    spy = spy_on(engine)
+    auto = engine.translate(ZH)
+    assert len(spy.calls) == 1 and spy.calls[0][1]["max_batch_size"] == layout.batch_size(len(ZH))
+    one_replica = ArgosEngine(model, options=DecodeOptions(inter_threads=1, max_batch_size=32))
+    assert one_replica.translate(ZH) == auto
+    assert DecodeOptions(inter_threads=3, intra_threads=2).threads() == (3, 2)
