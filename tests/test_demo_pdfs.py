@@ -50,7 +50,8 @@ def test_every_demo_pdf_round_trips_the_page_text(demo_output: Path) -> None:
 
 @pytest.mark.parametrize("lang", DEMO_LANGS)
 def test_language_bundles(demo_output: Path, lang: str) -> None:
-    """One bundle per month: every release of the language in it once, newest first, PDF + zip."""
+    """One bundle per month: every release of the language in it once, first release first, PDF + zip;
+    each contents entry names and links the page its release starts on, as printed at its foot."""
     manifest = _manifest(demo_output)
     site = {a["path"]: a for a in manifest["site"]}  # type: ignore[attr-defined]
     editions = {
@@ -66,11 +67,34 @@ def test_language_bundles(demo_output: Path, lang: str) -> None:
         assert site[pdf_path]["kind"] == "bundle-pdf" and site[zip_path]["kind"] == "bundle-zip"
         chosen = [editions[rid] for rid in bundle["releases"]]
         assert all((r["date"] or "")[:7] == bundle["period"] for r, _ in chosen)
-        # bookmarks: the cover, with one entry per release below it, newest first; a table of contents
+        reading = chosen[::-1]  # the manifest lists newest first; the booklet reads oldest first
+        # bookmarks: the cover, with one entry per release below it; a table of contents
         with pikepdf.open(demo_output / pdf_path) as doc, doc.open_outline() as outline:
             (cover,) = outline.root
             _contents, *items = cover.children  # the "Contents" heading, then the releases
-            assert [normalize(item.title) for item in items] == [normalize(e["title"]) for _, e in chosen]
+            assert [normalize(item.title) for item in items] == [normalize(e["title"]) for _, e in reading]
+            labels = doc.Root.PageLabels.Nums
+            cover_pages = int(labels[2])  # i, ii, ... then 1, 2, ... from the first release
+            assert str(labels[1].S) == "/r" and str(labels[3].S) == "/D"
+            dests = dict(pikepdf.NameTree(doc.Root.Names.Dests).items())
+            pages = {page.obj.objgen: n for n, page in enumerate(doc.pages)}
+            links: dict[str, pikepdf.Object] = {}  # a title over two lines has a link on each
+            for page in doc.pages[:cover_pages]:
+                for annot in page.obj.get("/Annots", []):
+                    links.setdefault(str(annot.Dest), annot)
+            assert len(links) == len(reading)
+            starts = []
+            for link, (_, e) in zip(links.values(), reading, strict=True):
+                title, number = str(link.Contents).rsplit(" · ", 1)
+                assert normalize(title) == normalize(e["title"])
+                assert pages[dests[str(link.Dest)][0].objgen] == cover_pages + int(number) - 1
+                starts.append(int(number))
+            assert starts[0] == 1 and starts == sorted(set(starts))
+        for number in starts:
+            page_text = extract_text(
+                demo_output / pdf_path, first=cover_pages + number, last=cover_pages + number
+            )
+            assert page_text.split()[-1] == str(number)  # the printed page number at its foot
         first_page = normalize(extract_text(demo_output / pdf_path, first=1, last=1))
         assert all(normalize(e["title"]) in first_page for _, e in chosen)
         with zipfile.ZipFile(demo_output / zip_path) as archive:

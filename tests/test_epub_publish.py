@@ -62,7 +62,8 @@ def _books(out: Path) -> list[Book]:
     for bundle in manifest["bundles"].values():
         spoken = [_edition(manifest, rid, bundle["lang"]) for rid in bundle["releases"]]
         audio = any(a["kind"] == "audio" for ed in spoken for a in ed["artifacts"])
-        books.append(Book(bundle["epub"], bundle["lang"], tuple(bundle["releases"]), audio))
+        # chapters first release first; the manifest lists the bundle's releases newest first
+        books.append(Book(bundle["epub"], bundle["lang"], tuple(bundle["releases"][::-1]), audio))
     return books
 
 
@@ -250,8 +251,8 @@ def test_bundle_epubs_sit_next_to_the_pdf_inside_the_zip_and_on_the_language_ind
         assert page.xpath(f"//a[@href='bundle/{name}' and @type='application/epub+zip']/text()") == [label]
         book = zipfile.ZipFile(io.BytesIO(data))
         nav = _xml(book, "EPUB/nav.xhtml")
-        titles = [_published_text(demo_output, rid, lang).title.text for rid in bundle["releases"]]
-        assert nav.xpath("//x:nav[@id='toc']//x:a/text()", namespaces=NS) == titles  # newest first
+        titles = [_published_text(demo_output, rid, lang).title.text for rid in bundle["releases"][::-1]]
+        assert nav.xpath("//x:nav[@id='toc']//x:a/text()", namespaces=NS) == titles  # first release first
 
 
 def test_release_pages_link_their_epub_saying_whether_it_reads_aloud(demo_output: Path) -> None:

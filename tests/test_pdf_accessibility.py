@@ -19,7 +19,9 @@ import pikepdf
 import pytest
 from weasyprint import HTML
 
+from ggmulti.cache import WorkCache
 from ggmulti.config import Config, builtin_language, load_config
+from ggmulti.formats.bundle import bundle_pdf
 from ggmulti.glossary.load import load_glossary
 from ggmulti.model import (
     Layer,
@@ -33,6 +35,7 @@ from ggmulti.model import (
 from ggmulti.render.html import HtmlRenderer
 from ggmulti.render.pdf import PdfRenderer
 from ggmulti.render.pdfcheck import check, extract_text, missing_text, normalize
+from ggmulti.render.pdfobjects import struct_elements
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -200,8 +203,9 @@ def test_bundle_has_toc_bookmarks_and_passes(
     releases = [sample_release("lo", "first"), sample_release("lo", "second")]
     path = tmp_path / "bundle.pdf"
     period = html.period_label("2025-11", config.language("lo"))
-    page = html.bundle_print(config.language("lo"), releases, period=period)
-    path.write_bytes(pdf.render(page, identity="bundle/lo"))
+    path.write_bytes(
+        bundle_pdf(pdf, html, releases, lang=config.language("lo"), period=period, identity="bundle/lo")
+    )
     assert [str(p) for p in check(path)] == []
     with pikepdf.open(path) as doc:
         with doc.open_outline() as outline:
@@ -215,6 +219,61 @@ def test_bundle_has_toc_bookmarks_and_passes(
     text = normalize(extract_text(path))
     for tr in releases:
         assert normalize(tr.title.text) in text
+
+
+class CountingRenderer(PdfRenderer):
+    """A real renderer that counts its WeasyPrint runs."""
+
+    runs: int = 0
+
+    def render(self, html: str, *, identity: str) -> bytes:
+        self.runs += 1
+        return super().render(html, identity=identity)
+
+
+def _content(data: bytes) -> list[bytes]:
+    with pikepdf.open(io.BytesIO(data)) as doc:
+        return [page.Contents.read_bytes() for page in doc.pages]
+
+
+def test_bundle_parts_are_rendered_once_and_joined_again(
+    html: HtmlRenderer, config: Config, tmp_path: Path
+) -> None:
+    """A new release adds one part; a changed one replaces its own; the others keep their pages."""
+    lang, period = config.language("vi"), html.period_label("2025-11", config.language("vi"))
+    a, b, c = (sample_release("vi", rid) for rid in ("first", "second", "third"))
+    renderer = CountingRenderer()
+    with WorkCache(tmp_path / "work.sqlite") as work:
+
+        def build(releases: list[TranslatedRelease]) -> tuple[bytes, int]:
+            before = renderer.runs
+            data = bundle_pdf(
+                renderer,
+                html,
+                releases,
+                lang=lang,
+                period=period,
+                identity="b",
+                work=work,
+                owner="vi/2025-11",
+            )
+            assert [str(p) for p in check(data)] == []
+            return data, renderer.runs - before
+
+        two, runs = build([a, b])
+        assert runs == 3  # two parts and the cover
+        three, runs = build([a, b, c])
+        assert runs == 2  # the new part and the cover
+        assert _content(three)[1:3] == _content(two)[1:3]  # a's and b's pages, byte for byte
+        a2 = replace(a, release=replace(a.release, date="2024-05-02"))
+        changed, runs = build([a2, b, c])
+        assert runs == 2 and _content(changed)[2:] == _content(three)[2:]
+        kept = work._db.execute("SELECT count(*) FROM blobs WHERE owner='vi/2025-11'").fetchone()[0]
+        assert kept == 3  # a's first part was dropped with the rebuild that replaced it
+        work.retain_owners("bundle-part", [])
+        assert work.get_blob("bundle-part", "x") is None
+        assert work._db.execute("SELECT count(*) FROM blobs").fetchone()[0] == 0
+    assert bundle_pdf(renderer, html, [a2, b, c], lang=lang, period=period, identity="b") == changed
 
 
 # --- the checker itself: each covered checkpoint fails when it should --------------------------------
@@ -254,3 +313,20 @@ def test_checker_catches_untagged_painting_and_missing_tounicode() -> None:
         doc.save(out)
     codes = {p.checkpoint for p in check(out.getvalue())}
     assert {"01-005", "10-001"} <= codes
+
+
+def test_checker_catches_shared_header_ids_and_references_off_the_document(
+    rendered: Callable[[str], Path],
+) -> None:
+    """What a careless join leaves behind: two header cells with one ID, an element on a foreign page."""
+    with pikepdf.open(rendered("vi")) as doc:
+        elements = list(struct_elements(doc.Root.StructTreeRoot))
+        headers = [e for e in elements if e.get("/S") == "/TH"]
+        assert len(headers) >= 2
+        headers[1].ID = headers[0].ID
+        stray = doc.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Page))
+        next(e for e in elements if "/Pg" in e).Pg = stray
+        out = io.BytesIO()
+        doc.save(out)
+    codes = [p.checkpoint for p in check(out.getvalue())]
+    assert "15-003" in codes and "01-005" in codes

@@ -6,6 +6,9 @@ What it keeps, each keyed by a hash of everything the result depends on plus the
 - ``langdetect``: a paragraph's verdict (language, probability) by the paragraph's text;
 - ``hits``: the glossary hits in a segment, by the source language's forms and the segment's text;
 - ``glossary``: the loaded, checked glossary, by the bytes of its files and the configured scripts;
+- ``blobs``: bytes of intermediate results, each under an owner that decides how long it lives (a
+  bundle's PDF parts, one per release, owned by the bundle: replaced when it is rebuilt, dropped
+  with it);
 - ``files``: the size, mtime_ns and sha256 of each file an output folder's build wrote or kept, so a
   later build trusts an unchanged (size, mtime) and re-hashes only what moved. Never in the manifest,
   which stays the same bytes for the same catalogue; `ggmulti verify` ignores this and re-hashes all.
@@ -32,6 +35,10 @@ from .store import FileState
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS work (
         kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS blobs (
+        kind TEXT NOT NULL, key TEXT NOT NULL, owner TEXT NOT NULL, value BLOB NOT NULL,
+        PRIMARY KEY (kind, key)
     ) WITHOUT ROWID""",
     """CREATE TABLE IF NOT EXISTS files (
         root TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
@@ -77,7 +84,7 @@ def key_of(*parts: object) -> str:
 
 
 class WorkCache:
-    """One SQLite file (WAL mode); values are JSON text, made and read by the caller. ``hits``/``misses`` count lookups per build."""
+    """One SQLite file (WAL mode); values are JSON text (blobs: bytes), made and read by the caller. ``hits``/``misses`` count lookups per build."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -110,6 +117,7 @@ class WorkCache:
                 db.execute(statement)
             db.execute("SELECT kind, key, value FROM work LIMIT 1").fetchall()
             db.execute("SELECT root, path, size, mtime_ns, sha256 FROM files LIMIT 1").fetchall()
+            db.execute("SELECT kind, key, owner, value FROM blobs LIMIT 1").fetchall()
             db.commit()
         except sqlite3.DatabaseError:
             db.close()
@@ -154,6 +162,44 @@ class WorkCache:
 
     def put(self, kind: str, key: str, value: str) -> None:
         self.put_many(kind, {key: value})
+
+    # ------------------------------------------------------------------ intermediate bytes
+
+    def get_blob(self, kind: str, key: str) -> bytes | None:
+        row = self._db.execute("SELECT value FROM blobs WHERE kind=? AND key=?", (kind, key)).fetchone()
+        if row is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return bytes(row[0])
+
+    def put_blob(self, kind: str, key: str, owner: str, value: bytes) -> None:
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?, ?)", (kind, key, owner, value))
+
+    def retain_blobs(self, kind: str, owner: str, keys: Iterable[str]) -> None:
+        """Forget ``owner``'s blobs of ``kind`` other than ``keys`` (what its latest build used)."""
+        keep = set(keys)
+        with self._db:
+            stale = [
+                (kind, key)
+                for (key,) in self._db.execute(
+                    "SELECT key FROM blobs WHERE kind=? AND owner=?", (kind, owner)
+                )
+                if key not in keep
+            ]
+            self._db.executemany("DELETE FROM blobs WHERE kind=? AND key=?", stale)
+
+    def retain_owners(self, kind: str, owners: Iterable[str]) -> None:
+        """Forget the blobs of ``kind`` whose owner is not in ``owners`` (a bundle that is gone)."""
+        keep = set(owners)
+        with self._db:
+            gone = [
+                (kind, owner)
+                for (owner,) in self._db.execute("SELECT DISTINCT owner FROM blobs WHERE kind=?", (kind,))
+                if owner not in keep
+            ]
+            self._db.executemany("DELETE FROM blobs WHERE kind=? AND owner=?", gone)
 
     # ------------------------------------------------------------------ output file states
 

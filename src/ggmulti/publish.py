@@ -273,7 +273,7 @@ def _publish(
         started = report.timed("plan", started)
 
         ctx = BuildContext(
-            config, glossary, HtmlRenderer(config, glossary), store, tuple(formats), log, progress
+            config, glossary, HtmlRenderer(config, glossary), store, tuple(formats), log, progress, work=work
         )
         active = selected(formats)
         made: dict[EditionKey, EditionResult] = {}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import manifest as mf
+from .cache import WorkCache, open_work_cache
 from .config import Config
 from .errors import OutputError
 from .formats import selected
@@ -35,12 +36,17 @@ def withdraw(
     store = OutputStore(out)
     if not out.is_dir():
         raise OutputError(f"{out}: no {mf.MANIFEST_NAME}; nothing was published here")
-    with store.lock():  # one writer per output folder: a second build refuses at once
-        return _withdraw(config, ids, out, store, log)
+    with store.lock(), open_work_cache(config.cache_path) as work:  # one writer per output folder
+        return _withdraw(config, ids, out, store, log, work)
 
 
 def _withdraw(
-    config: Config, ids: Sequence[str], out: Path, store: OutputStore, log: Callable[[str], None]
+    config: Config,
+    ids: Sequence[str],
+    out: Path,
+    store: OutputStore,
+    log: Callable[[str], None],
+    work: WorkCache | None,
 ) -> WithdrawResult:
     data = store.read(mf.MANIFEST_NAME)
     if data is None:
@@ -57,7 +63,10 @@ def _withdraw(
     glossary = load_glossary(
         config.glossary_dir, {code: cfg.script for code, cfg in config.languages.items()}
     )
-    ctx = BuildContext(config, glossary, HtmlRenderer(config, glossary), store, config.build.formats, log)
+    # the work cache holds the bundles' PDF parts: the rebuilt bundles reuse the releases that stay
+    ctx = BuildContext(
+        config, glossary, HtmlRenderer(config, glossary), store, config.build.formats, log, work=work
+    )
     catalogue = build_site(ctx, catalogue, old, selected(config.build.formats))
     removed = sum(len(e.artifacts) for r in gone for e in r.editions.values())
     commit(store, catalogue, old, {"withdrawn": [r.id for r in gone]})

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from ..cache import WorkCache
 from ..config import Config
 from ..glossary.model import Glossary
 from ..manifest import Artifact, ArtifactKind, Bundle, Catalogue
@@ -95,6 +96,7 @@ class BuildContext:
     log: Callable[[str], None] = lambda _m: None
     progress: Progress = lambda _stage, _done, _total: None
     written: dict[str, bytes] = field(default_factory=dict)  # this build's files, by path
+    work: WorkCache | None = None  # intermediate results kept between builds (bundle PDF parts)
 
     def read(self, path: str) -> bytes | None:
         """A published file's bytes: from this build when it wrote the file, else from the folder."""

@@ -8,6 +8,12 @@ key is made of its editions' keys (which cover the templates): same key, bundle 
 Fixed bytes for the same input: the PDF through the renderer's fixed /ID, the zip with fixed times,
 modes and order. The EPUB reads each release aloud from its published MP3, timed by the sentence cues of
 its published transcript (speech/vtt.py).
+
+A bundle reads like the period's booklet, first release first (PDF, EPUB and the zip's index; the
+manifest lists a bundle's releases newest first, as it lists everything). The PDF is a cover joined to
+one part per release (render/pdfjoin.py), each part rendered alone with its pages numbered on from the
+part before and kept in the work cache: the day's new release is appended as one new part, and the
+releases before it keep their parts and page numbers.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import zipfile
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..cache import key_of
 from ..errors import TranscriptError
 from ..incremental import bundle_key, intact
 from ..manifest import Artifact, ArtifactKind, Bundle, Catalogue, ReleaseEntry
@@ -30,12 +37,18 @@ from .data import load_translated
 from .epub import chapter, talking_book
 
 if TYPE_CHECKING:
+    from markupsafe import Markup
+
+    from ..cache import WorkCache
+    from ..config import LanguageConfig
+    from ..render.html import HtmlRenderer
     from ..render.pdf import PdfRenderer
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no wall clock in the output
 UNDATED = "undated"
 _STORED = (".pdf", ".mp3", ".epub")  # already compressed
 # Edition files a bundle zip carries, and the folder each goes to inside the zip.
+_PART = "bundle-part"  # work-cache blobs: one release's rendered part of a bundle PDF
 _MEMBERS = ((ArtifactKind.PDF, "pdf"), (ArtifactKind.AUDIO, "audio"), (ArtifactKind.TRANSCRIPT, "audio"))
 
 
@@ -111,12 +124,14 @@ class Bundles:
                     epub=paths.bundle_epub(period) if epub else None,
                 )
             )
+        if self.ctx.work is not None:  # parts of bundles that no longer exist
+            self.ctx.work.retain_owners(_PART, [Bundle.name_of(lang, period) for lang, period in groups])
         return SiteResult(outputs=tuple(outputs), kept=tuple(kept), bundles=tuple(bundles))
 
     def _bundle(
         self, renderer: PdfRenderer, lang: str, period: str, entries: Sequence[ReleaseEntry], epub: bool
     ) -> tuple[list[Output], bool]:
-        """Bundle PDF (+ EPUB) + zip for one language and period, newest release first; and whether it
+        """Bundle PDF (+ EPUB) + zip for one language and period, first release first; and whether it
         has audio."""
         config, html = self.ctx.config, self.ctx.html
         cfg = config.language(lang)
@@ -127,9 +142,17 @@ class Bundles:
             tr = load_translated(self.ctx, text.path) if text is not None else None
             if tr is not None:
                 chosen.append((entry, tr))
+        chosen.reverse()  # entries come newest first; a bundle reads first release first
         label = html.period_label(period, cfg)
-        document = renderer.render(
-            html.bundle_print(cfg, [tr for _, tr in chosen], period=label), identity=f"bundle/{lang}/{period}"
+        document = bundle_pdf(
+            renderer,
+            html,
+            [tr for _, tr in chosen],
+            lang=cfg,
+            period=label,
+            identity=f"bundle/{lang}/{period}",
+            work=self.ctx.work,
+            owner=Bundle.name_of(lang, period),
         )
         combined = paths.bundle_pdf(period).rsplit("/", 1)[-1]
         members: list[tuple[str, bytes]] = [(combined, document)]
@@ -193,6 +216,45 @@ class Bundles:
                 f"({len(timings)} cues, {len(keys)} sentences); rebuild the edition"
             )
         return epub_audio(sound, timings)
+
+
+def bundle_pdf(
+    renderer: PdfRenderer,
+    html: HtmlRenderer,
+    releases: Sequence[TranslatedRelease],
+    *,
+    lang: LanguageConfig,
+    period: Markup,
+    identity: str,
+    work: WorkCache | None = None,
+    owner: str = "",
+) -> bytes:
+    """Cover + one part per release, joined; with ``work``, a part is rendered only when its HTML is
+    new (parts are kept under ``owner``, the bundle's name, and replaced when it is rebuilt)."""
+    from ..render.pdfjoin import join, page_count
+
+    parts: list[bytes] = []
+    starts: list[int] = []
+    used: list[str] = []
+    first, code = 1, renderer.fingerprint()
+    for tr in releases:
+        page = html.bundle_part(tr, first_page=first)
+        key = key_of(code, page)
+        data = work.get_blob(_PART, key) if work is not None else None
+        if data is None:
+            data = renderer.render(page, identity=f"{identity}/{tr.release.id}")
+            if work is not None:
+                work.put_blob(_PART, key, owner, data)
+        used.append(key)
+        parts.append(data)
+        starts.append(first)
+        first += page_count(data)
+    if work is not None:
+        work.retain_blobs(_PART, owner, used)
+    cover = renderer.render(
+        html.bundle_cover(lang, list(zip(releases, starts, strict=True)), period=period), identity=identity
+    )
+    return join(cover, parts, identity=identity)
 
 
 def deterministic_zip(members: Sequence[tuple[str, bytes]]) -> bytes:

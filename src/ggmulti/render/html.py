@@ -346,16 +346,26 @@ class HtmlRenderer:
             return self.ui(lang.code)["bundle_undated"]
         return self.phrase(lang.code, "bundle_period", period=dates.period_label(period, lang.bcp47))
 
-    def bundle_print(
-        self, lang: LanguageConfig, releases: Sequence[TranslatedRelease], *, period: Markup
+    def bundle_cover(
+        self, lang: LanguageConfig, releases: Sequence[tuple[TranslatedRelease, int]], *, period: Markup
     ) -> str:
-        """One print HTML for a language's releases of a period: cover, contents (page numbers), releases."""
-        items = [self._release_view(tr, anchor=f"r-{tr.release.id}") for tr in releases]
+        """A bundle's cover: title and contents, each release with the page its part starts on."""
         return self._render(
-            "bundle.pdf.html.j2",
+            "bundle_cover.pdf.html.j2",
             **self._common(lang, ""),
-            releases=items,
+            releases=[(self._release_view(tr, anchor=bundle_anchor(tr)), page) for tr, page in releases],
+            last_date=max((tr.release.date for tr, _ in releases if tr.release.date), default=None),
             period=period,
+            css=Markup(self.stylesheet("print.css.j2")),
+        )
+
+    def bundle_part(self, tr: TranslatedRelease, *, first_page: int) -> str:
+        """One release of a bundle as its own print HTML, its pages numbered from ``first_page``."""
+        return self._render(
+            "bundle_part.pdf.html.j2",
+            **self._common(self.config.language(tr.lang), ""),
+            r=self._release_view(tr, anchor=bundle_anchor(tr)),
+            first_page=first_page,
             css=Markup(self.stylesheet("print.css.j2")),
         )
 
@@ -460,3 +470,8 @@ class HtmlRenderer:
             return self.env.get_template(name).render(**context)
         except TemplateError as exc:
             raise ConfigError([f"{self.config.templates_dir / name}: template error: {exc}"]) from None
+
+
+def bundle_anchor(tr: TranslatedRelease) -> str:
+    """A release's target in its bundle: the contents link on the cover and its part's heading share it."""
+    return f"r-{tr.release.id}"

@@ -8,6 +8,8 @@ import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
 
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -40,6 +42,19 @@ class PdfRenderer:
     fonts: FontConfiguration = field(default_factory=FontConfiguration)
     fixes: bool = True
     last_stats: FixStats | None = None
+
+    def fingerprint(self) -> str:
+        """What decides the bytes besides the HTML: library versions and this package's PDF code."""
+        digest = hashlib.sha256(f"fixes={self.fixes}".encode())
+        for name in ("weasyprint", "pydyf", "pikepdf", "fonttools"):
+            try:
+                digest.update(f"{name} {metadata.version(name)}\n".encode())
+            except metadata.PackageNotFoundError:
+                digest.update(f"{name} ?\n".encode())
+        here = Path(__file__).resolve().parent
+        for module in ("pdf.py", "pdfua.py", "pdfobjects.py", "linebreak.py"):
+            digest.update((here / module).read_bytes())
+        return digest.hexdigest()
 
     def render(self, html: str, *, identity: str) -> bytes:
         """``identity`` (e.g. release id + language) fixes the PDF /ID so equal input gives equal bytes."""

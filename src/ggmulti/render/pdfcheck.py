@@ -149,8 +149,27 @@ def _structure(pdf: pikepdf.Pdf) -> list[Problem]:
     headers_ok = True
     scopes_missing = 0
     th_ids: set[str] = set()
+    ids: set[str] = set()
+    pages = {page.obj.objgen for page in pdf.pages}
+    annots = {a.objgen for page in pdf.pages for a in page.obj.get("/Annots", []) if a.is_indirect}
     for elem in struct_elements(root):
         s = _role(elem, role_map)
+        page = elem.get("/Pg")
+        if isinstance(page, pikepdf.Dictionary) and page.objgen not in pages:
+            out.append(Problem("01-005", f"{s} refers to a page that is not in the document"))
+        for kid in kids(elem):
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+                obj = kid.get("/Obj")
+                if (
+                    isinstance(obj, pikepdf.Dictionary)
+                    and obj.get("/Type") == "/Annot"
+                    and obj.objgen not in annots
+                ):
+                    out.append(Problem("28-002", f"{s} refers to an annotation on no page of the document"))
+        if "/ID" in elem:
+            if str(elem.ID) in ids:
+                out.append(Problem("15-003", f"{s} has the /ID {str(elem.ID)!r} of another element"))
+            ids.add(str(elem.ID))
         if "/Lang" in elem:
             lang = str(elem.Lang)
             if lang and not _BCP47.match(lang):

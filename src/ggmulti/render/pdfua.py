@@ -399,10 +399,14 @@ class PdfUaFixer:
 
     @staticmethod
     def _link_contents(pdf: pikepdf.Pdf, elem_text: dict[tuple[int, int], list[str]]) -> None:
-        """Link annotations get /Contents (their visible text, else the target) so they can be announced."""
+        """Link annotations get /Contents (their visible text, else the target) so they can be announced.
+
+        A link wrapped over two lines is two Link elements under one parent, one annotation each:
+        both announce the whole link's text, not the half on their line."""
         root = pdf.Root.get("/StructTreeRoot")
         if root is None:
             return
+        groups: dict[tuple[object, str], list[tuple[Any, str]]] = defaultdict(list)
         for elem in struct_elements(root):
             if elem.get("/S") != "/Link":
                 continue
@@ -413,10 +417,17 @@ class PdfUaFixer:
             for kid in kids(elem):
                 if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
                     annot = kid.get("/Obj")
-                    if isinstance(annot, pikepdf.Dictionary) and (text or "/Contents" not in annot):
-                        # WeasyPrint puts the anchor name ("r-intro") here; the visible text is what to announce.
-                        uri = _get(annot, "/A").get("/URI")
-                        annot.Contents = pikepdf.String(text or (str(uri) if uri is not None else "link"))
+                    if isinstance(annot, pikepdf.Dictionary):
+                        parent = whole.get("/P")
+                        where = parent.objgen if isinstance(parent, pikepdf.Dictionary) else None
+                        groups[(where, _target(annot))].append((annot, text))
+        for members in groups.values():
+            whole_text = " ".join(dict.fromkeys(t for _, t in members if t))
+            for annot, _text in members:
+                if whole_text or "/Contents" not in annot:
+                    # WeasyPrint puts the anchor name ("r-intro") here; the visible text is what to announce.
+                    uri = _get(annot, "/A").get("/URI")
+                    annot.Contents = pikepdf.String(whole_text or (str(uri) if uri is not None else "link"))
 
     def _to_unicode(self, pdf: pikepdf.Pdf, font: Any, runs: list[list[int]], stats: FixStats) -> None:
         """Rebuild a ToUnicode map whose entries are empty or hold whole clusters (complex scripts)."""
@@ -600,6 +611,14 @@ def _is_row_header(th: Any) -> bool:
             if headers is not None and any(str(h) == ident for h in headers):
                 return True
     return False
+
+
+def _target(annot: Any) -> str:
+    """Where a link annotation leads (named destination or URI), to tell links apart."""
+    dest = annot.get("/Dest")
+    if dest is not None:
+        return f"dest:{dest}"
+    return f"uri:{_get(annot, '/A').get('/URI')}"
 
 
 def _instr(operands: Any, operator: str) -> Any:
