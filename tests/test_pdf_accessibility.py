@@ -268,6 +268,10 @@ def test_bundle_parts_are_rendered_once_and_joined_again(
         a2 = replace(a, release=replace(a.release, date="2024-05-02"))
         changed, runs = build([a2, b, c])
         assert runs == 2 and _content(changed)[2:] == _content(three)[2:]
+        with work._db:  # a damaged cache entry is rendered again, never joined or fatal
+            work._db.execute("UPDATE blobs SET value = x'00'")
+        again, runs = build([a2, b, c])
+        assert runs == 4 and again == changed
         kept = work._db.execute("SELECT count(*) FROM blobs WHERE owner='vi/2025-11'").fetchone()[0]
         assert kept == 3  # a's first part was dropped with the rebuild that replaced it
         work.retain_owners("bundle-part", [])

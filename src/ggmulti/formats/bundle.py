@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..cache import key_of
-from ..errors import TranscriptError
+from ..errors import GgmultiError, TranscriptError
 from ..incremental import bundle_key, intact
 from ..manifest import Artifact, ArtifactKind, Bundle, Catalogue, ReleaseEntry
 from ..model import TranslatedRelease
@@ -241,14 +241,20 @@ def bundle_pdf(
         page = html.bundle_part(tr, first_page=first)
         key = key_of(code, page)
         data = work.get_blob(_PART, key) if work is not None else None
-        if data is None:
+        pages = page_count(data) if data is not None else None
+        if data is None or pages is None:  # not cached, or a damaged entry: render it
             data = renderer.render(page, identity=f"{identity}/{tr.release.id}")
+            pages = page_count(data)
+            if pages is None:
+                raise GgmultiError(
+                    f"PDF for {identity}/{tr.release.id}: the renderer's output is not readable"
+                )
             if work is not None:
                 work.put_blob(_PART, key, owner, data)
         used.append(key)
         parts.append(data)
         starts.append(first)
-        first += page_count(data)
+        first += pages
     if work is not None:
         work.retain_blobs(_PART, owner, used)
     cover = renderer.render(

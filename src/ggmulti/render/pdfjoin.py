@@ -34,9 +34,13 @@ from ..errors import GgmultiError
 from .pdfobjects import kids, struct_elements
 
 
-def page_count(data: bytes) -> int:
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        return len(pdf.pages)
+def page_count(data: bytes) -> int | None:
+    """Pages of a rendered part; None when the bytes are not a readable PDF (a damaged cache entry)."""
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            return len(pdf.pages)
+    except pikepdf.PdfError:
+        return None
 
 
 def join(cover: bytes, parts: Sequence[bytes], *, identity: str) -> bytes:
