@@ -42,9 +42,12 @@ class PdfRenderer:
     fonts: FontConfiguration = field(default_factory=FontConfiguration)
     fixes: bool = True
     last_stats: FixStats | None = None
+    _fingerprint: str | None = field(default=None, init=False, repr=False)
 
     def fingerprint(self) -> str:
         """What decides the bytes besides the HTML: library versions and this package's PDF code."""
+        if self._fingerprint is not None:
+            return self._fingerprint
         digest = hashlib.sha256(f"fixes={self.fixes}".encode())
         for name in ("weasyprint", "pydyf", "pikepdf", "fonttools"):
             try:
@@ -54,7 +57,8 @@ class PdfRenderer:
         here = Path(__file__).resolve().parent
         for module in ("pdf.py", "pdfua.py", "pdfobjects.py", "linebreak.py"):
             digest.update((here / module).read_bytes())
-        return digest.hexdigest()
+        self._fingerprint = digest.hexdigest()
+        return self._fingerprint
 
     def render(self, html: str, *, identity: str) -> bytes:
         """``identity`` (e.g. release id + language) fixes the PDF /ID so equal input gives equal bytes."""

@@ -31,7 +31,7 @@ from typing import Any
 import pikepdf
 
 from ..errors import GgmultiError
-from .pdfobjects import kids, struct_elements
+from .pdfobjects import kids, save_deterministic, struct_elements
 
 
 def page_count(data: bytes) -> int | None:
@@ -52,50 +52,44 @@ def join(cover: bytes, parts: Sequence[bytes], *, identity: str) -> bytes:
         next_key = max((key for key, _ in nums), default=-1) + 1
         dests = _dest_names(out)
         cover_pages = len(out.pages)
-        with ExitStack() as stack, out.open_outline() as outline:
-            top = outline.root[0].children if len(outline.root) else outline.root
-            for n, data in enumerate(parts):
-                # open until the joined file is saved: pikepdf reads copied objects lazily
-                part = stack.enter_context(pikepdf.open(io.BytesIO(data)))
-                where = f"{identity}: part {n + 1}"
-                first = len(out.pages)
-                index = {p.obj.objgen: first + i for i, p in enumerate(part.pages)}
-                out.pages.extend(part.pages)
-                part_root = part.Root.get("/StructTreeRoot")
-                for elem in kids(_document(part_root, where)):
-                    local = out.copy_foreign(elem)
-                    local.P = document
-                    document.K.append(local)
-                    _prefix_ids(local, f"p{n + 1}-")
-                part_nums = _flat_nums(part_root, where)
-                shift = next_key - min((key for key, _ in part_nums), default=0)
-                nums += [(key + shift, _copy(out, value)) for key, value in part_nums]
-                next_key = max((key for key, _ in nums), default=-1) + 1
-                for page in out.pages[first:]:
-                    _renumber(page.obj, shift)
-                dests.update({name: _copy(out, dest) for name, dest in _dest_names(part).items()})
-                with part.open_outline() as part_outline:
-                    top.extend(_outline_item(item, part, index) for item in part_outline.root)
-            root.ParentTree = out.make_indirect(
-                pikepdf.Dictionary(Nums=pikepdf.Array([x for key, value in nums for x in (key, value)]))
-            )
-            root.ParentTreeNextKey = next_key
-            _write_dests(out, dests)
-            _check_links(out, cover_pages, identity)
-            out.Root.PageLabels = pikepdf.Dictionary(
-                Nums=pikepdf.Array(
-                    [0, pikepdf.Dictionary(S=pikepdf.Name.r)]
-                    + ([cover_pages, pikepdf.Dictionary(S=pikepdf.Name.D, St=1)] if parts else [])
+        with ExitStack() as stack:  # parts stay open until the joined file is saved
+            with out.open_outline() as outline:
+                top = outline.root[0].children if len(outline.root) else outline.root
+                for n, data in enumerate(parts):
+                    part = stack.enter_context(pikepdf.open(io.BytesIO(data)))
+                    where = f"{identity}: part {n + 1}"
+                    first = len(out.pages)
+                    index = {p.obj.objgen: first + i for i, p in enumerate(part.pages)}
+                    out.pages.extend(part.pages)
+                    part_root = part.Root.get("/StructTreeRoot")
+                    for elem in kids(_document(part_root, where)):
+                        local = out.copy_foreign(elem)
+                        local.P = document
+                        document.K.append(local)
+                        _prefix_ids(local, f"p{n + 1}-")
+                    part_nums = _flat_nums(part_root, where)
+                    shift = next_key - min((key for key, _ in part_nums), default=0)
+                    nums += [(key + shift, _copy(out, value)) for key, value in part_nums]
+                    next_key = max((key for key, _ in nums), default=-1) + 1
+                    for page in out.pages[first:]:
+                        _renumber(page.obj, shift)
+                    part_dests = _dest_names(part)
+                    dests.update({name: _copy(out, dest) for name, dest in part_dests.items()})
+                    with part.open_outline() as part_outline:
+                        top.extend(_outline_item(item, part_dests, index) for item in part_outline.root)
+                root.ParentTree = out.make_indirect(
+                    pikepdf.Dictionary(Nums=pikepdf.Array([x for key, value in nums for x in (key, value)]))
                 )
-            )
-        buffer = io.BytesIO()
-        out.save(
-            buffer,
-            deterministic_id=True,
-            compress_streams=True,
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,
-        )
-    return buffer.getvalue()
+                root.ParentTreeNextKey = next_key
+                _write_dests(out, dests)
+                _check_links(out, cover_pages, identity)
+                out.Root.PageLabels = pikepdf.Dictionary(
+                    Nums=pikepdf.Array(
+                        [0, pikepdf.Dictionary(S=pikepdf.Name.r)]
+                        + ([cover_pages, pikepdf.Dictionary(S=pikepdf.Name.D, St=1)] if parts else [])
+                    )
+                )
+            return save_deterministic(out)
 
 
 def _copy(pdf: pikepdf.Pdf, obj: Any) -> Any:
@@ -168,12 +162,12 @@ def _write_dests(pdf: pikepdf.Pdf, dests: dict[str, Any]) -> None:
     pdf.Root.Names.Dests = pdf.make_indirect(pikepdf.Dictionary(Names=flat))
 
 
-def _outline_item(item: pikepdf.OutlineItem, part: pikepdf.Pdf, index: dict[tuple[int, int], int]) -> Any:
+def _outline_item(item: pikepdf.OutlineItem, dests: dict[str, Any], index: dict[tuple[int, int], int]) -> Any:
     """A part's bookmark (with its children) pointing at the joined document's copy of its page."""
     copy = pikepdf.OutlineItem(item.title)
     dest: Any = item.destination
     if isinstance(dest, (pikepdf.String, str)):  # a named destination: resolve it in the part
-        dest = _dest_names(part).get(str(dest))
+        dest = dests.get(str(dest))
     if isinstance(dest, pikepdf.Dictionary):
         dest = dest.get("/D")
     if isinstance(dest, pikepdf.Array) and len(dest) >= 2 and dest[0].objgen in index:
@@ -181,24 +175,18 @@ def _outline_item(item: pikepdf.OutlineItem, part: pikepdf.Pdf, index: dict[tupl
         copy = pikepdf.OutlineItem(
             item.title, index[dest[0].objgen], pikepdf.PageLocation.XYZ, left=at[0], top=at[1]
         )
-    copy.children.extend(_outline_item(child, part, index) for child in item.children)
+    copy.children.extend(_outline_item(child, dests, index) for child in item.children)
     return copy
 
 
 def _check_links(pdf: pikepdf.Pdf, cover_pages: int, identity: str) -> None:
     """Every named link on the cover now leads into a part: a missing part anchor is a build error."""
     dests = _dest_names(pdf)
+    number = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
     for page in pdf.pages[:cover_pages]:
         for annot in page.obj.get("/Annots", []):
             name = annot.get("/Dest")
             if isinstance(name, pikepdf.String):
                 target = dests.get(str(name))
-                if not isinstance(target, pikepdf.Array) or _page_number(pdf, target[0]) < cover_pages:
+                if not isinstance(target, pikepdf.Array) or number.get(target[0].objgen, -1) < cover_pages:
                     raise GgmultiError(f"{identity}: contents link {str(name)!r} leads to no release part")
-
-
-def _page_number(pdf: pikepdf.Pdf, page: Any) -> int:
-    try:
-        return pdf.pages.index(pikepdf.Page(page))
-    except ValueError:
-        return -1

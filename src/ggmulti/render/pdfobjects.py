@@ -6,6 +6,7 @@ so a bug in the fixer's reasoning cannot hide itself in the checker's.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -18,6 +19,18 @@ SHOW_TEXT = frozenset({"Tj", "TJ", "'", '"'})
 PAINT = frozenset({"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do", "BI", *SHOW_TEXT})
 # Code points a ToUnicode map must never give: they make copied text empty or garbled.
 BAD_UNICODE = frozenset({0x0000, 0xFEFF, 0xFFFE})
+
+
+def save_deterministic(pdf: pikepdf.Pdf) -> bytes:
+    """The PDF's bytes, the same for the same objects (an /ID from the content, streams compressed)."""
+    out = io.BytesIO()
+    pdf.save(
+        out,
+        deterministic_id=True,
+        compress_streams=True,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+    )
+    return out.getvalue()
 
 
 def kids(node: Any) -> list[Any]:

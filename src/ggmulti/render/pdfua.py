@@ -31,7 +31,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
 
 from .linebreak import ZWSP
-from .pdfobjects import BAD_UNICODE, BFCHAR, PAINT, kids, struct_elements
+from .pdfobjects import BAD_UNICODE, BFCHAR, PAINT, kids, save_deterministic, struct_elements
 
 _INVISIBLE = str.maketrans({ZWSP: None, "\u00ad": None})
 _PATH = frozenset({"m", "l", "c", "v", "y", "h", "re"})
@@ -218,14 +218,8 @@ class PdfUaFixer:
             self._link_contents(pdf, elem_text)
             for key, font in fonts.items():
                 self._to_unicode(pdf, font, glyph_runs.get(key, []), stats)
-            out = io.BytesIO()
-            pdf.save(
-                out,
-                deterministic_id=True,
-                compress_streams=True,
-                object_stream_mode=pikepdf.ObjectStreamMode.generate,
-            )
-        return out.getvalue(), stats
+            fixed = save_deterministic(pdf)
+        return fixed, stats
 
     @staticmethod
     def _parent_arrays(pdf: pikepdf.Pdf) -> dict[int, Any]:
