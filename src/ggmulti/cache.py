@@ -3,9 +3,14 @@
 What it keeps, each keyed by a hash of everything the result depends on plus the code's own fingerprint
 (so an edited module or a new langdetect misses on purpose):
 
+- ``ingest``: the releases read from one source file, by its name and bytes;
 - ``langdetect``: a paragraph's verdict (language, probability) by the paragraph's text;
 - ``hits``: the glossary hits in a segment, by the source language's forms and the segment's text;
 - ``glossary``: the loaded, checked glossary, by the bytes of its files and the configured scripts;
+- ``release``: per output folder and release, the key of what its editions were last made from
+  (``incremental.release_key``) with the editions' own keys, so a release whose key is unchanged
+  takes its editions from the manifest without being translated again; ``site``: the same for the
+  folder's indexes, feeds and bundles (``incremental.site_key``);
 - ``blobs``: bytes of intermediate results, each under an owner that decides how long it lives (a
   bundle's PDF parts, one per release, owned by the bundle: replaced when it is rebuilt, dropped
   with it);
@@ -48,6 +53,8 @@ _SCHEMA = (
 _CHUNK = 400  # bound parameters per lookup stay far below SQLite's limit
 # The modules whose logic decides a cached result: editing one invalidates every entry.
 _CODE = (
+    "ingest.py",
+    "inputs.py",
     "detect.py",
     "segment.py",
     "languages.py",
@@ -64,16 +71,35 @@ def work_cache_path(translation_cache: Path) -> Path:
     return translation_cache.parent / "ggmulti-work.sqlite"
 
 
+# Libraries whose behaviour decides those results (parsers, the language detector).
+_LIBRARIES = ("langdetect", "markdown-it-py", "lxml", "defusedxml", "PyYAML")
+
+
 def code_fingerprint() -> str:
-    """ggmulti's version, the bytes of the modules in ``_CODE`` and langdetect's version."""
-    digest = hashlib.sha256(f"ggmulti {__version__}\n".encode())
+    """ggmulti's version, the bytes of the modules in ``_CODE`` and the versions of ``_LIBRARIES``."""
     package = Path(__file__).resolve().parent
-    for name in _CODE:
-        digest.update(name.encode() + b"\0" + (package / name).read_bytes())
-    try:
-        digest.update(f"langdetect {metadata.version('langdetect')}".encode())
-    except metadata.PackageNotFoundError:
-        digest.update(b"langdetect ?")
+    return _fingerprint([package / name for name in _CODE], package)
+
+
+def package_fingerprint() -> str:
+    """Every module of ggmulti and the libraries above: what a whole release's editions depend on in code.
+
+    Any edit to the package misses on purpose (the build then goes the long way, which still reuses
+    every file whose own inputs are unchanged).
+    """
+    package = Path(__file__).resolve().parent
+    return _fingerprint(sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts), package)
+
+
+def _fingerprint(modules: Sequence[Path], package: Path) -> str:
+    digest = hashlib.sha256(f"ggmulti {__version__}\n".encode())
+    for path in modules:
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name} {metadata.version(name)}\n".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name} ?\n".encode())
     return digest.hexdigest()
 
 
@@ -201,6 +227,18 @@ class WorkCache:
             ]
             self._db.executemany("DELETE FROM blobs WHERE kind=? AND owner=?", gone)
 
+    # ------------------------------------------------------------------ what an output folder was made under
+
+    def recorded(self, kind: str, root: Path, names: Iterable[str]) -> dict[str, str]:
+        """Name -> the key its part of ``root`` (a release's editions, the site) was last made under."""
+        where = _root(root)
+        keys = {key_of(kind, where, name): name for name in names}
+        return {keys[k]: v for k, v in self.get_many(kind, keys).items()}
+
+    def record(self, kind: str, root: Path, made: Mapping[str, str]) -> None:
+        where = _root(root)
+        self.put_many(kind, {key_of(kind, where, name): value for name, value in made.items()})
+
     # ------------------------------------------------------------------ output file states
 
     def file_states(self, root: Path) -> dict[str, FileState]:
@@ -211,16 +249,17 @@ class WorkCache:
         """Remember ``states``; forget every other path of ``root`` not in ``listed`` (removed files)."""
         key = _root(root)
         keep = set(listed)
+        known = self.file_states(root)
         with self._db:
-            stale = [
-                (key, path)
-                for (path,) in self._db.execute("SELECT path FROM files WHERE root=?", (key,))
-                if path not in keep and path not in states
-            ]
+            stale = [(key, path) for path in known if path not in keep and path not in states]
             self._db.executemany("DELETE FROM files WHERE root=? AND path=?", stale)
             self._db.executemany(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-                [(key, path, s.size, s.mtime_ns, s.sha256) for path, s in states.items()],
+                [
+                    (key, path, s.size, s.mtime_ns, s.sha256)
+                    for path, s in states.items()
+                    if known.get(path) != s
+                ],
             )
 
     def close(self) -> None:

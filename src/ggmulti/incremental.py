@@ -3,6 +3,12 @@
 A later build recomputes those hashes first; an edition whose inputs are unchanged and whose files
 are still intact is reused as it stands (no rendering, no synthesis), and one that changed is
 rebuilt with the reason named in the build report.
+
+Those hashes need the translation. One step earlier, a release's key (``release_key``: its text and
+everything else its editions are made from, before translating: configuration, glossary, memories,
+models, templates, the package's code) lets a build take a release's editions from the manifest
+without translating it at all, when the work cache says the manifest's editions of that release were
+made under the same key. Either way the files must still be intact.
 """
 
 from __future__ import annotations
@@ -11,15 +17,18 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Iterable, Sequence
-from pathlib import PurePosixPath
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from . import __version__
+from .cache import key_of, package_fingerprint
 from .config import Config
 from .glossary.model import Glossary, Term
-from .manifest import Artifact, Catalogue, EditionEntry, EditionInputs, content_hash
-from .model import TranslatedRelease
+from .manifest import Artifact, Bundle, Catalogue, EditionEntry, EditionInputs, ReleaseEntry, content_hash
+from .model import Release, TranslatedRelease
 from .store import FileState, OutputStore, sha256_bytes
+from .translate.api import Resources
+from .translate.memory import memory_path
 
 
 def templates_fingerprint(config: Config) -> str:
@@ -95,9 +104,10 @@ def intact(store: OutputStore, artifacts: Iterable[Artifact]) -> bool:
     is trusted without reading it; any other is read and hashed. Either way its state goes into
     ``store.states``, for the next build. `ggmulti verify` re-hashes everything regardless.
     """
+    root = str(store.root)
     for artifact in artifacts:
         try:
-            seen = os.lstat(store.root.joinpath(*PurePosixPath(artifact.path).parts))
+            seen = os.lstat(os.path.join(root, artifact.path))  # a stat only: store.read checks the path
         except (FileNotFoundError, NotADirectoryError):
             return False
         known = store.known.get(artifact.path)
@@ -120,3 +130,98 @@ def previous_editions(old: Catalogue | None) -> dict[tuple[str, str], EditionEnt
 
 def bundle_key(language: str, edition_keys: Iterable[str]) -> str:
     return content_hash([language, sorted(edition_keys)])
+
+
+def release_scope(
+    config: Config,
+    resources: Resources,
+    languages: Sequence[str],
+    formats: Iterable[str],
+    templates: str,
+    source_langs: Iterable[str],
+) -> str:
+    """What every release's editions in this build are made from besides the release itself.
+
+    Conservative on purpose: the whole configuration, glossary and code, the bytes of every memory
+    file of the build's language pairs and each engine's model. Anything here changed sends every
+    release the long way (translated, then its editions' own inputs compared), never a wrong reuse.
+    """
+    from pydantic import TypeAdapter
+
+    memories = []
+    for src in sorted(set(source_langs)):
+        for lang in languages:
+            path = memory_path(config.memory_dir, src, lang)
+            if src != lang and path.is_file():
+                memories.append([src, lang, sha256_bytes(path.read_bytes())])
+    engines = sorted(
+        [src, lang, t.engine, t.model_sha256 or ""] for (src, lang), t in resources.translators.items()
+    )
+    terms = TypeAdapter(tuple[Term, ...]).dump_json(resources.glossary.terms)
+    return key_of(
+        "release-scope",
+        package_fingerprint(),
+        TypeAdapter(Config).dump_python(config, mode="json"),
+        list(languages),
+        sorted(formats),
+        templates,
+        hashlib.sha256(terms).hexdigest(),
+        memories,
+        engines,
+    )
+
+
+def release_key(scope: str, release: Release) -> str:
+    r = release
+    return key_of(scope, r.id, r.title, r.date, r.source_lang, r.paragraphs, r.source_ref, r.source_url)
+
+
+def editions_key(
+    release_key: str, editions: Mapping[str, EditionEntry], languages: Sequence[str]
+) -> str | None:
+    """The release key joined with its editions' own keys (or why each was skipped), as the work cache
+    records them; None when an edition in one of ``languages`` is missing."""
+    made: list[object] = []
+    for lang in languages:
+        edition = editions.get(lang)
+        if edition is None:
+            return None
+        made.append(
+            [lang, edition.inputs.key if edition.inputs else f"{edition.status.value}: {edition.reason}"]
+        )
+    return key_of(release_key, made)
+
+
+def reusable_editions(
+    store: OutputStore,
+    entry: ReleaseEntry | None,
+    release_key: str,
+    recorded: str | None,
+    languages: Sequence[str],
+) -> dict[str, EditionEntry] | None:
+    """The manifest's editions of a release, when they were made under ``release_key`` and are intact."""
+    if entry is None or recorded is None or editions_key(release_key, entry.editions, languages) != recorded:
+        return None
+    editions = {lang: entry.editions[lang] for lang in languages}
+    if not all(intact(store, e.artifacts) for e in editions.values()):
+        return None
+    return editions
+
+
+def site_key(scope: str, catalogue: Catalogue, formats: Iterable[str]) -> str:
+    """What the indexes, feeds and bundles are made from: every listed edition (this build's merged in)
+    with its files' hashes, and the release scope."""
+    from pydantic import TypeAdapter
+
+    editions = TypeAdapter(Catalogue).dump_json(replace(catalogue, site=(), bundles={}))
+    return key_of("site", scope, sorted(formats), hashlib.sha256(editions).hexdigest())
+
+
+def site_made(key: str, catalogue: Catalogue) -> str:
+    """The site key joined with the site files and bundles a catalogue lists, as the work cache records it."""
+    from pydantic import TypeAdapter
+
+    made = TypeAdapter(tuple[tuple[Artifact, ...], dict[str, Bundle]]).dump_json(
+        (catalogue.site, dict(catalogue.bundles))
+    )
+    return key_of(key, hashlib.sha256(made).hexdigest())

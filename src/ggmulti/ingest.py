@@ -12,14 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import json
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import Element, ParseError
 
 import yaml
@@ -28,10 +29,14 @@ from defusedxml.ElementTree import iterparse as safe_iterparse
 from lxml import etree
 from markdown_it import MarkdownIt
 
+from .cache import key_of
 from .errors import InputError
 from .inputs import MAX_SOURCE_BYTES, SourceFile, compose_mapping, read_regular_file, shown, walk_folder
 from .model import Release
 from .segment import split_sentences
+
+if TYPE_CHECKING:
+    from .cache import WorkCache
 
 __all__ = ["MAX_SOURCE_BYTES", "html_to_paragraphs", "id_from_guid", "ingest", "read_source", "slugify"]
 
@@ -620,31 +625,67 @@ def _source_files(source: Path, exclude: Iterable[Path]) -> list[SourceFile]:
 
 def read_source(path: Path, default_lang: str = "en", *, real: Path | None = None) -> list[_Draft]:
     """The releases in one file; ``real`` is where to read it when ``path`` is a link already checked."""
-    text = _read_text(path, real)
+    return _parse(path, _read_text(path, real), default_lang)
+
+
+def _parse(path: Path, text: str, default_lang: str) -> list[_Draft]:
     if path.suffix.lower() in FEED_SUFFIXES or _looks_like_xml(text):
         return _read_feed(path, text, default_lang)
     return _read_document(path, text, default_lang)
 
 
+def _read_cached(files: Sequence[SourceFile], default_lang: str, cache: WorkCache) -> list[_Draft]:
+    """The files' releases, from the work cache for each file whose name and text were read before.
+
+    One lookup for all; only files that parse are stored: a bad file is parsed, and its error
+    reported, every time.
+    """
+    texts = [(file.path, _read_text(file.path, file.real)) for file in files]
+    keys = [
+        key_of("ingest", cache.code, shown(path), path.suffix.lower(), default_lang, text)
+        for path, text in texts
+    ]
+    found = cache.get_many("ingest", keys)
+    drafts: list[_Draft] = []
+    fresh: dict[str, str] = {}
+    for (path, text), key in zip(texts, keys, strict=True):
+        if key in found:
+            drafts += [_Draft(**{**d, "paragraphs": tuple(d["paragraphs"])}) for d in json.loads(found[key])]
+            continue
+        parsed = _parse(path, text, default_lang)
+        fresh[key] = json.dumps([asdict(d) for d in parsed], ensure_ascii=False)
+        drafts += parsed
+    cache.put_many("ingest", fresh)
+    return drafts
+
+
 def ingest(
-    sources: Iterable[Path], default_lang: str = "en", *, exclude: Iterable[Path] = ()
+    sources: Iterable[Path],
+    default_lang: str = "en",
+    *,
+    exclude: Iterable[Path] = (),
+    cache: WorkCache | None = None,
 ) -> list[Release]:
     """Every release in ``sources`` (files or folders), ids unique, or InputError naming the problem.
 
     Folders in ``exclude`` are never entered while walking a source folder: pass the output folder,
     so that a build inside its own source folder does not read its feeds and transcripts back in. A
-    file reached twice (named twice, or through a link inside its folder) is read once.
+    file reached twice (named twice, or through a link inside its folder) is read once. ``cache``: a
+    file whose name and text an earlier build read costs a lookup, not a parse.
     """
     excluded = tuple(exclude)
-    drafts: list[_Draft] = []
+    files: list[SourceFile] = []
     read: set[Path] = set()
     for source in sources:
         for file in _source_files(Path(source), excluded):
             key = Path(os.path.realpath(file.real))
-            if key in read:
-                continue
-            read.add(key)
-            drafts.extend(read_source(file.path, default_lang, real=file.real))
+            if key not in read:
+                read.add(key)
+                files.append(file)
+    if cache is not None:
+        drafts = _read_cached(files, default_lang, cache)
+    else:
+        drafts = [d for file in files for d in read_source(file.path, default_lang, real=file.real)]
     releases: list[Release] = []
     seen: dict[str, str] = {}
     # Explicit ids first, so a derived id never takes one, whatever order the sources come in.

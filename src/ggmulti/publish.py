@@ -27,7 +27,18 @@ from .formats.api import (
 )
 from .glossary.load import load_glossary
 from .glossary.model import Glossary
-from .incremental import edition_inputs, intact, previous_editions, templates_fingerprint
+from .incremental import (
+    edition_inputs,
+    editions_key,
+    intact,
+    previous_editions,
+    release_key,
+    release_scope,
+    reusable_editions,
+    site_key,
+    site_made,
+    templates_fingerprint,
+)
 from .ingest import ingest
 from .manifest import Artifact, Catalogue, EditionEntry, EditionInputs, ReleaseEntry
 from .model import EditionStatus, Finding, Provenance, Release, SegmentCounts, Severity, TranslatedRelease
@@ -101,9 +112,11 @@ def check_sources(
     """Ingest and language-check; raises InputError for unreadable input, returns findings otherwise.
 
     ``exclude``: folders never read (the output folder, when it lies inside a source folder);
-    ``cache``: paragraph verdicts of earlier builds (only new paragraphs go to langdetect).
+    ``cache``: files read and paragraph verdicts of earlier builds (only new text is parsed and goes to
+    langdetect).
     """
-    releases = [_configured_lang(config, r) for r in ingest(sources, exclude=tuple(exclude))]
+    found = ingest(sources, exclude=tuple(exclude), cache=cache)
+    releases = [_configured_lang(config, r) for r in found]
     checker = LanguageChecker({code: cfg.langdetect for code, cfg in config.languages.items()}, cache)
     findings: list[Finding] = []
     for report in checker.check_all(releases):
@@ -177,27 +190,25 @@ def _edition_entry(tr: TranslatedRelease | Unavailable) -> EditionEntry:
     )
 
 
-def _strict_refusals(
-    translated: Mapping[EditionKey, TranslatedRelease | Unavailable], requested: Sequence[str]
-) -> list[str]:
+def _strict_refusals(entries: Mapping[EditionKey, EditionEntry], requested: Sequence[str]) -> list[str]:
     """What --strict refuses: partial editions, missed terms, and a language asked for by --lang
     that gets nothing at all (a build that publishes nothing of what was asked is not a success)."""
     refused = []
     for lang in requested:
-        results = [tr for (_rid, code), tr in translated.items() if code == lang]
-        if results and all(isinstance(tr, Unavailable) for tr in results):
-            why = sorted({tr.reason for tr in results if isinstance(tr, Unavailable)})
+        results = [e for (_rid, code), e in entries.items() if code == lang]
+        if results and not any(e.listed for e in results):
+            why = sorted({e.reason or "skipped" for e in results})
             refused.append(f"--lang {lang}: nothing can be published ({'; '.join(why)})")
-    for (rid, lang), tr in translated.items():
-        if isinstance(tr, Unavailable):
+    for (rid, lang), ed in entries.items():
+        if not ed.listed:
             continue
-        ed = _edition_entry(tr)
         if ed.status is EditionStatus.PARTIAL:
             refused.append(f"{rid} [{lang}]: untranslated segments; --strict refuses a partial edition")
         if ed.terms.pinned < ed.terms.expected:
+            missed = [n for n in ed.notes if n.startswith("term ")]
             refused.append(
                 f"{rid} [{lang}]: term success {ed.terms.pinned}/{ed.terms.expected}; "
-                f"--strict needs 100% ({'; '.join(ed.notes)})"
+                f"--strict needs 100% ({'; '.join(missed)})"
             )
     return refused
 
@@ -245,31 +256,47 @@ def _publish(
     glossary = load_glossary(
         config.glossary_dir, {code: cfg.script for code, cfg in config.languages.items()}, cache=work
     )
-    translated: dict[EditionKey, TranslatedRelease | Unavailable] = {}
-    with build_resources(config, glossary, {r.source_lang for r in releases}, languages) as resources:
-        stage = TranslationStage(resources, MachinePolicy.of(config.translation), cache=work)
-        for lang in languages:
-            log(f"translating into {lang}")
-            for rid, tr in stage.run(releases, lang).items():
-                translated[(rid, lang)] = tr
-        if resources.cache is not None:
-            report.engine_segments = resources.cache.misses
-            report.cached_segments = resources.cache.hits
+    store = OutputStore(options.out)
+    store.known = work.file_states(options.out) if work is not None else {}
+    templates = templates_fingerprint(config)  # reads every template file: once per build
+    # Read before the lock, to know which releases need no translating; read again under the lock.
+    seen = store.read(mf.MANIFEST_NAME) if store.root.is_dir() else None
+    old = _previous(seen, options.out)
+    source_langs = {r.source_lang for r in releases}
+    with build_resources(config, glossary, source_langs, languages) as resources:
+        scope = release_scope(config, resources, languages, formats, templates, source_langs)
+        keys = {r.id: release_key(scope, r) for r in releases}
+        recorded = work.recorded("release", store.root, keys) if work is not None else {}
+        reused = _reused(store, old, releases, keys, recorded, languages)
+        translated = _translate(
+            config, resources, [r for r in releases if r.id not in reused], languages, log, work, report
+        )
     started = report.timed("translate", started)
-    if options.strict and (refused := _strict_refusals(translated, options.languages)):
+    if options.strict and (refused := _strict_refusals(_entries(translated, reused), options.languages)):
         raise BuildFailed(refused)
 
-    store = OutputStore(options.out)
     with store.lock():  # one writer per output folder: a second build refuses at once
         store.prepare()
-        store.known = work.file_states(options.out) if work is not None else {}
-        previous = store.read(mf.MANIFEST_NAME)
-        old = mf.loads(previous, str(options.out / mf.MANIFEST_NAME)) if previous is not None else None
-        templates = templates_fingerprint(config)  # reads every template file: once per build
-        plans = _plan(config, glossary, releases, languages, formats, translated, store, old, templates)
+        if (previous := store.read(mf.MANIFEST_NAME)) != seen:  # another build finished meanwhile
+            old = _previous(previous, options.out)
+            kept = _reused(store, old, [r for r in releases if r.id in reused], keys, recorded, languages)
+            lost = [r for r in releases if r.id in reused and r.id not in kept]
+            reused = kept
+            if lost:
+                with build_resources(config, glossary, source_langs, languages) as resources:
+                    translated |= _translate(config, resources, lost, languages, log, work, report)
+            if options.strict and (
+                refused := _strict_refusals(_entries(translated, reused), options.languages)
+            ):
+                raise BuildFailed(refused)
+        pending = [r for r in releases if r.id not in reused]
+        plans = _plan(config, glossary, pending, languages, formats, translated, store, old, templates)
         report.plans = plans
         to_build = [EditionJob(p.tr, p.alternates) for p in plans.values() if p.why]
-        log(f"{len(to_build)} edition(s) to build, {len(plans) - len(to_build)} unchanged")
+        unchanged = (
+            len(plans) - len(to_build) + sum(e.listed for eds in reused.values() for e in eds.values())
+        )
+        log(f"{len(to_build)} edition(s) to build, {unchanged} unchanged")
         started = report.timed("plan", started)
 
         ctx = BuildContext(
@@ -285,47 +312,143 @@ def _publish(
 
         entries: list[ReleaseEntry] = []
         for release in releases:
-            editions: dict[str, EditionEntry] = {}
-            for lang in languages:
-                tr = translated[(release.id, lang)]
-                edition = _edition_entry(tr)
-                if isinstance(tr, TranslatedRelease):
-                    plan = plans[tr.key]
-                    if plan.why:
-                        log(f"building {release.id} [{lang}]: {'; '.join(plan.why)}")
-                        result = made.get(tr.key, EditionResult())
-                        artifacts = _write(ctx, result.outputs)
-                        notes, seconds = (*edition.notes, *result.notes), result.audio_seconds
-                    else:
-                        assert plan.previous is not None
-                        artifacts, notes = plan.previous.artifacts, plan.previous.notes
-                        seconds = plan.previous.audio_seconds
-                    edition = replace(
-                        edition,
-                        artifacts=_ordered(artifacts),
-                        notes=notes,
-                        inputs=plan.inputs,
-                        audio_seconds=seconds,
-                    )
-                report.editions.append((release.id, lang, edition))
-                editions[lang] = edition
+            editions = reused.get(release.id) or _editions(ctx, release, languages, translated, plans, made)
+            report.editions.extend((release.id, lang, edition) for lang, edition in editions.items())
             entries.append(ReleaseEntry.of(release, editions))
         catalogue = Catalogue.of(entries).merged_over(old)
         started = report.timed("write editions", started)
 
-        catalogue = build_site(ctx, catalogue, old, active)
+        site = site_key(scope, catalogue, formats)
+        catalogue = build_site(ctx, catalogue, old, active, site)
         started = report.timed("bundles, indexes, feeds", started)
         commit(ctx.store, catalogue, old, report.to_json())
         if work is not None:  # what this build wrote or found intact, trusted by size + mtime next time
             work.record_files(options.out, store.states, [a.path for a in catalogue.artifacts()])
+            made_under = {
+                e.id: k
+                for e in entries
+                if (k := editions_key(keys[e.id], e.editions, languages)) is not None
+                and k != recorded.get(e.id)
+            }
+            work.record("release", options.out, made_under)
+            work.record("site", options.out, {"site": site_made(site, catalogue)})
         report.timed("manifest", started)
     return catalogue, report
 
 
+def _previous(data: bytes | None, out: Path) -> Catalogue | None:
+    return mf.loads(data, str(out / mf.MANIFEST_NAME)) if data is not None else None
+
+
+def _reused(
+    store: OutputStore,
+    old: Catalogue | None,
+    releases: Sequence[Release],
+    keys: Mapping[str, str],
+    recorded: Mapping[str, str],
+    languages: Sequence[str],
+) -> dict[str, dict[str, EditionEntry]]:
+    """Releases whose editions the manifest holds as made under their current key (``recorded``: the
+    work cache's word), files intact: taken as they stand, never translated (incremental.release_key)."""
+    if old is None:
+        return {}
+    listed = {r.id: r for r in old.releases}
+    found: dict[str, dict[str, EditionEntry]] = {}
+    for release in releases:
+        editions = reusable_editions(
+            store, listed.get(release.id), keys[release.id], recorded.get(release.id), languages
+        )
+        if editions is not None:
+            found[release.id] = editions
+    return found
+
+
+def _translate(
+    config: Config,
+    resources: Resources,
+    releases: Sequence[Release],
+    languages: Sequence[str],
+    log: Callable[[str], None],
+    work: WorkCache | None,
+    report: BuildReport,
+) -> dict[EditionKey, TranslatedRelease | Unavailable]:
+    translated: dict[EditionKey, TranslatedRelease | Unavailable] = {}
+    if not releases:
+        return translated
+    stage = TranslationStage(resources, MachinePolicy.of(config.translation), cache=work)
+    for lang in languages:
+        log(f"translating into {lang}")
+        for rid, tr in stage.run(releases, lang).items():
+            translated[(rid, lang)] = tr
+    if resources.cache is not None:
+        report.engine_segments += resources.cache.misses
+        report.cached_segments += resources.cache.hits
+    return translated
+
+
+def _entries(
+    translated: Mapping[EditionKey, TranslatedRelease | Unavailable],
+    reused: Mapping[str, Mapping[str, EditionEntry]],
+) -> dict[EditionKey, EditionEntry]:
+    """Every edition of the build as its entry (files aside): translated now, or taken as it stands."""
+    entries = {key: _edition_entry(tr) for key, tr in translated.items()}
+    for rid, editions in reused.items():
+        entries.update(((rid, lang), edition) for lang, edition in editions.items())
+    return entries
+
+
+def _editions(
+    ctx: BuildContext,
+    release: Release,
+    languages: Sequence[str],
+    translated: Mapping[EditionKey, TranslatedRelease | Unavailable],
+    plans: Mapping[EditionKey, EditionPlan],
+    made: Mapping[EditionKey, EditionResult],
+) -> dict[str, EditionEntry]:
+    """A translated release's editions: the files made now written, or the previous build's kept."""
+    editions: dict[str, EditionEntry] = {}
+    for lang in languages:
+        tr = translated[(release.id, lang)]
+        edition = _edition_entry(tr)
+        if isinstance(tr, TranslatedRelease):
+            plan = plans[tr.key]
+            if plan.why:
+                ctx.log(f"building {release.id} [{lang}]: {'; '.join(plan.why)}")
+                result = made.get(tr.key, EditionResult())
+                artifacts = _write(ctx, result.outputs)
+                notes, seconds = (*edition.notes, *result.notes), result.audio_seconds
+            else:
+                assert plan.previous is not None
+                artifacts, notes = plan.previous.artifacts, plan.previous.notes
+                seconds = plan.previous.audio_seconds
+            edition = replace(
+                edition,
+                artifacts=_ordered(artifacts),
+                notes=notes,
+                inputs=plan.inputs,
+                audio_seconds=seconds,
+            )
+        editions[lang] = edition
+    return editions
+
+
 def build_site(
-    ctx: BuildContext, catalogue: Catalogue, old: Catalogue | None, active: Sequence[Format]
+    ctx: BuildContext,
+    catalogue: Catalogue,
+    old: Catalogue | None,
+    active: Sequence[Format],
+    key: str | None = None,
 ) -> Catalogue:
-    """Every site format over the whole catalogue (indexes, feeds, bundles), written; the catalogue with them."""
+    """Every site format over the whole catalogue (indexes, feeds, bundles), written; the catalogue with them.
+
+    ``key`` (``incremental.site_key``): when the work cache says the previous catalogue's site was made
+    under it and its files are intact, that site is kept as it stands (a no-op renders no index).
+    """
+    if key is not None and old is not None and ctx.work is not None:
+        recorded = ctx.work.recorded("site", ctx.store.root, ["site"]).get("site")
+        if recorded == site_made(key, old) and intact(ctx.store, old.site):
+            ctx.log("indexes, feeds and bundles unchanged")
+            return replace(catalogue, site=old.site, bundles=old.bundles)
     site = SiteInput(catalogue=catalogue, previous=old)
     results: list[SiteResult] = []
     for fmt in active:

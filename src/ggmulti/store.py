@@ -143,16 +143,20 @@ class OutputStore:
     def prepare(self) -> None:
         """Create the folder and clear temporary files a killed build left (call it holding the lock)."""
         self._make_root()
+
         # A build killed mid-write leaves its temporary files (never a torn published file): clear them.
-        try:
-            for stale in self.root.rglob(".*.tmp"):
-                if stale.is_file() and not stale.is_symlink():
-                    try:
-                        stale.unlink()
-                    except OSError as exc:
-                        raise _cannot(stale, "remove a temporary file", exc) from None
-        except OSError as exc:
-            raise _cannot(self.root, "list the output folder", exc) from None
+        def refuse(exc: OSError) -> None:
+            raise _cannot(self.root, "list the output folder", exc)
+
+        for folder, _dirs, names in os.walk(self.root, onerror=refuse):  # scandir: a stat-free walk
+            for name in names:
+                if name.startswith(".") and name.endswith(".tmp"):
+                    stale = Path(folder, name)
+                    if stale.is_file() and not stale.is_symlink():
+                        try:
+                            stale.unlink()
+                        except OSError as exc:
+                            raise _cannot(stale, "remove a temporary file", exc) from None
 
     def resolve(self, relpath: str) -> Path:
         """The absolute path for ``relpath``, or OutputError if it could land outside the root."""

@@ -220,6 +220,7 @@ class HtmlRenderer:
         self.config = config
         self._terms = glossary.by_id() if glossary is not None else {}
         self._breaker = WordBreaker()
+        self._dates: dict[tuple[str, str], str] = {}  # (ISO date, language) -> its text: indexes repeat them
         self.env = Environment(
             # A theme's templates first (a site's own look), then the ones ggmulti ships.
             loader=ChoiceLoader(
@@ -295,8 +296,10 @@ class HtmlRenderer:
         """A date as readers of the language write it (CLDR), for inside <time datetime=ISO>."""
         if not iso:
             return None
-        cfg = self.config.languages.get(code)
-        return dates.long_date(iso, cfg.bcp47 if cfg else code)
+        if (iso, code) not in self._dates:
+            cfg = self.config.languages.get(code)
+            self._dates[(iso, code)] = dates.long_date(iso, cfg.bcp47 if cfg else code)
+        return self._dates[(iso, code)]
 
     def wordbreak(self, text: str, code: str) -> str:
         """Print HTML only: U+200B at word boundaries in scripts written without spaces (see linebreak.py)."""
