@@ -279,6 +279,7 @@ def _publish(
         store.prepare()
         if (previous := store.read(mf.MANIFEST_NAME)) != seen:  # another build finished meanwhile
             old = _previous(previous, options.out)
+            recorded = work.recorded("release", store.root, keys) if work is not None else {}
             kept = _reused(store, old, [r for r in releases if r.id in reused], keys, recorded, languages)
             lost = [r for r in releases if r.id in reused and r.id not in kept]
             reused = kept
