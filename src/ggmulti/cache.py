@@ -245,11 +245,21 @@ class WorkCache:
         rows = self._db.execute("SELECT path, size, mtime_ns, sha256 FROM files WHERE root=?", (_root(root),))
         return {path: FileState(size, mtime, sha) for path, size, mtime, sha in rows}
 
-    def record_files(self, root: Path, states: Mapping[str, FileState], listed: Sequence[str]) -> None:
-        """Remember ``states``; forget every other path of ``root`` not in ``listed`` (removed files)."""
+    def record_files(
+        self,
+        root: Path,
+        states: Mapping[str, FileState],
+        listed: Sequence[str],
+        known: Mapping[str, FileState] | None = None,
+    ) -> None:
+        """Remember ``states``; forget every other path of ``root`` not in ``listed`` (removed files).
+
+        ``known``: what ``file_states`` gave at the start of the build (read again when not given);
+        only the states that differ from it are written.
+        """
         key = _root(root)
         keep = set(listed)
-        known = self.file_states(root)
+        known = self.file_states(root) if known is None else known
         with self._db:
             stale = [(key, path) for path in known if path not in keep and path not in states]
             self._db.executemany("DELETE FROM files WHERE root=? AND path=?", stale)

@@ -140,7 +140,7 @@ def publish_cmd(
             )
         rebuilt = report.rebuilt()
         click.echo(
-            f"{len(rebuilt)} edition(s) built, {len(report.plans) - len(rebuilt)} unchanged; "
+            f"{len(rebuilt)} edition(s) built, {report.unchanged()} unchanged; "
             f"{report.engine_segments} segment(s) sent to a translation engine, {report.cached_segments} from cache"
         )
         click.echo("time: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()))

@@ -18,13 +18,12 @@ import json
 import os
 import stat
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 
 from . import __version__
 from .cache import key_of, package_fingerprint
 from .config import Config
 from .glossary.model import Glossary, Term
-from .manifest import Artifact, Bundle, Catalogue, EditionEntry, EditionInputs, ReleaseEntry, content_hash
+from .manifest import Artifact, Catalogue, EditionEntry, EditionInputs, ReleaseEntry, content_hash
 from .model import Release, TranslatedRelease
 from .store import FileState, OutputStore, sha256_bytes
 from .translate.api import Resources
@@ -111,14 +110,19 @@ def intact(store: OutputStore, artifacts: Iterable[Artifact]) -> bool:
         except (FileNotFoundError, NotADirectoryError):
             return False
         known = store.known.get(artifact.path)
-        now = FileState(seen.st_size, seen.st_mtime_ns, artifact.sha256)
-        if known == now and seen.st_size == artifact.bytes and stat.S_ISREG(seen.st_mode):
+        if (
+            known is not None
+            and known.sha256 == artifact.sha256
+            and known.size == seen.st_size == artifact.bytes
+            and known.mtime_ns == seen.st_mtime_ns
+            and stat.S_ISREG(seen.st_mode)
+        ):
             store.states[artifact.path] = known
             continue
         data = store.read(artifact.path)  # stat first: a file changed after it is hashed anew next time
         if data is None or sha256_bytes(data) != artifact.sha256:
             return False
-        store.states[artifact.path] = now
+        store.states[artifact.path] = FileState(seen.st_size, seen.st_mtime_ns, artifact.sha256)
     return True
 
 
@@ -208,20 +212,8 @@ def reusable_editions(
     return editions
 
 
-def site_key(scope: str, catalogue: Catalogue, formats: Iterable[str]) -> str:
-    """What the indexes, feeds and bundles are made from: every listed edition (this build's merged in)
-    with its files' hashes, and the release scope."""
-    from pydantic import TypeAdapter
-
-    editions = TypeAdapter(Catalogue).dump_json(replace(catalogue, site=(), bundles={}))
-    return key_of("site", scope, sorted(formats), hashlib.sha256(editions).hexdigest())
-
-
-def site_made(key: str, catalogue: Catalogue) -> str:
-    """The site key joined with the site files and bundles a catalogue lists, as the work cache records it."""
-    from pydantic import TypeAdapter
-
-    made = TypeAdapter(tuple[tuple[Artifact, ...], dict[str, Bundle]]).dump_json(
-        (catalogue.site, dict(catalogue.bundles))
-    )
-    return key_of(key, hashlib.sha256(made).hexdigest())
+def site_key(scope: str, formats: Iterable[str], manifest_sha256: str) -> str:
+    """What the work cache records of a build's site: the release scope, the formats and the manifest
+    the build wrote. A later build that finds that very manifest, and a catalogue equal to it but for
+    the site, keeps the site as it stands."""
+    return key_of("site", scope, sorted(formats), manifest_sha256)

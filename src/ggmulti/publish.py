@@ -36,7 +36,6 @@ from .incremental import (
     release_scope,
     reusable_editions,
     site_key,
-    site_made,
     templates_fingerprint,
 )
 from .ingest import ingest
@@ -44,7 +43,7 @@ from .manifest import Artifact, Catalogue, EditionEntry, EditionInputs, ReleaseE
 from .model import EditionStatus, Finding, Provenance, Release, SegmentCounts, Severity, TranslatedRelease
 from .render.html import HtmlRenderer
 from .segment import lead_paragraph
-from .store import OutputStore
+from .store import OutputStore, sha256_bytes
 from .translate.api import Resources, Translator, Unavailable
 from .translate.argos import DecodeOptions, Engines
 from .translate.cache import TranslationCache
@@ -83,6 +82,11 @@ class BuildReport:
     def rebuilt(self) -> dict[tuple[str, str], tuple[str, ...]]:
         """Editions this build made anew, and why; the rest were reused unchanged."""
         return {k: p.why for k, p in self.plans.items() if p.why}
+
+    def unchanged(self) -> int:
+        """Editions published as an earlier build left them (taken as they stand, or their files kept)."""
+        rebuilt = self.rebuilt()
+        return sum(1 for rid, lang, e in self.editions if e.listed and (rid, lang) not in rebuilt)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -319,12 +323,12 @@ def _publish(
         catalogue = Catalogue.of(entries).merged_over(old)
         started = report.timed("write editions", started)
 
-        site = site_key(scope, catalogue, formats)
-        catalogue = build_site(ctx, catalogue, old, active, site)
+        unchanged = _unchanged(work, store, scope, formats, previous, old, catalogue)
+        catalogue = build_site(ctx, catalogue, old, active, keep=unchanged)
         started = report.timed("bundles, indexes, feeds", started)
-        commit(ctx.store, catalogue, old, report.to_json())
+        manifest = commit(ctx.store, catalogue, old, report.to_json(), previous if unchanged else None)
         if work is not None:  # what this build wrote or found intact, trusted by size + mtime next time
-            work.record_files(options.out, store.states, [a.path for a in catalogue.artifacts()])
+            work.record_files(options.out, store.states, [a.path for a in catalogue.artifacts()], store.known)
             made_under = {
                 e.id: k
                 for e in entries
@@ -332,7 +336,7 @@ def _publish(
                 and k != recorded.get(e.id)
             }
             work.record("release", options.out, made_under)
-            work.record("site", options.out, {"site": site_made(site, catalogue)})
+            work.record("site", options.out, {"manifest": site_key(scope, formats, manifest.sha256)})
         report.timed("manifest", started)
     return catalogue, report
 
@@ -433,23 +437,42 @@ def _editions(
     return editions
 
 
+def _unchanged(
+    work: WorkCache | None,
+    store: OutputStore,
+    scope: str,
+    formats: Sequence[str],
+    manifest: bytes | None,
+    old: Catalogue | None,
+    catalogue: Catalogue,
+) -> bool:
+    """The manifest is the one a build under this scope wrote (the work cache's word) and this build's
+    catalogue equals it but for the site: its indexes, feeds and bundles can stand (see build_site)."""
+    if work is None or manifest is None or old is None:
+        return False
+    made = site_key(scope, formats, sha256_bytes(manifest))
+    if work.recorded("site", store.root, ["manifest"]).get("manifest") != made:
+        return False
+    # Cheap when nothing changed: reused editions are the very objects read from the manifest.
+    return catalogue.releases == old.releases and catalogue.withdrawn == old.withdrawn
+
+
 def build_site(
     ctx: BuildContext,
     catalogue: Catalogue,
     old: Catalogue | None,
     active: Sequence[Format],
-    key: str | None = None,
+    *,
+    keep: bool = False,
 ) -> Catalogue:
     """Every site format over the whole catalogue (indexes, feeds, bundles), written; the catalogue with them.
 
-    ``key`` (``incremental.site_key``): when the work cache says the previous catalogue's site was made
-    under it and its files are intact, that site is kept as it stands (a no-op renders no index).
+    ``keep``: the catalogue is unchanged since ``old`` was made (``_unchanged``); its site is kept as it
+    stands when its files are intact (a no-op renders no index).
     """
-    if key is not None and old is not None and ctx.work is not None:
-        recorded = ctx.work.recorded("site", ctx.store.root, ["site"]).get("site")
-        if recorded == site_made(key, old) and intact(ctx.store, old.site):
-            ctx.log("indexes, feeds and bundles unchanged")
-            return replace(catalogue, site=old.site, bundles=old.bundles)
+    if keep and old is not None and intact(ctx.store, old.site):
+        ctx.log("indexes, feeds and bundles unchanged")
+        return replace(catalogue, site=old.site, bundles=old.bundles)
     site = SiteInput(catalogue=catalogue, previous=old)
     results: list[SiteResult] = []
     for fmt in active:
@@ -461,12 +484,17 @@ def build_site(
 
 
 def commit(
-    store: OutputStore, catalogue: Catalogue, old: Catalogue | None, report: Mapping[str, object]
-) -> None:
+    store: OutputStore,
+    catalogue: Catalogue,
+    old: Catalogue | None,
+    report: Mapping[str, object],
+    same: bytes | None = None,
+) -> Artifact:
     """Remove what the catalogue no longer lists, then write the report and, last, the manifest.
 
     Files go before the manifest: a build killed in between leaves an old manifest that lists a missing
-    file, which the next build notices and mends (never a file nobody lists).
+    file, which the next build notices and mends (never a file nobody lists). ``same``: the bytes of
+    ``old``'s manifest as this version wrote them, kept when the catalogue equals ``old``.
     """
     if old is not None:
         listed = {a.path for a in catalogue.artifacts()}
@@ -474,7 +502,8 @@ def commit(
             if artifact.path not in listed:
                 store.remove(artifact.path)
     store.write(mf.REPORT_NAME, mf.dumps(report), mf.ArtifactKind.REPORT)
-    store.write(mf.MANIFEST_NAME, mf.dumps(catalogue), mf.ArtifactKind.MANIFEST)
+    data = same if same is not None and catalogue == old else mf.dumps(catalogue)
+    return store.write(mf.MANIFEST_NAME, data, mf.ArtifactKind.MANIFEST)
 
 
 def _write(ctx: BuildContext, outputs: Sequence[Output]) -> tuple[Artifact, ...]:
