@@ -99,6 +99,21 @@ def test_a_no_op_translates_nothing_renders_nothing_and_reports_every_edition(
     }
 
 
+def test_the_summary_counts_editions_taken_as_they_stand_as_unchanged(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _publish(project)[0] == 0
+    report = json.loads((project / "out" / "report.json").read_text(encoding="utf-8"))
+    listed = sum(1 for e in report["editions"] if e["status"] != "skipped")
+    capsys.readouterr()
+    args = ["--config", str(project / "ggmulti.toml"), "publish", str(project / "releases")]
+    assert main([*args, "--out", str(project / "out")]) == 0
+    captured = capsys.readouterr()
+    assert f"0 edition(s) built, {listed} unchanged;" in captured.out
+    assert f"0 edition(s) to build, {listed} unchanged" in captured.err
+    assert "indexes, feeds and bundles unchanged" in captured.err
+
+
 def test_an_edited_release_alone_goes_the_long_way(project: Path, translated: list[str]) -> None:
     assert _publish(project)[0] == 0
     translated.clear()
