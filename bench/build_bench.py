@@ -24,7 +24,7 @@ from ggmulti.publish import PublishOptions, publish
 config = load_config(Path(sys.argv[1]))
 _, report = publish(config, PublishOptions(sources=(Path(sys.argv[2]),), out=Path(sys.argv[3])))
 print(json.dumps({"timings": report.timings, "peak_mb": report.peak_mb, "built": len(report.rebuilt()),
-                  "editions": len(report.plans), "engine_segments": report.engine_segments,
+                  "editions": sum(e.listed for _r, _l, e in report.editions), "engine_segments": report.engine_segments,
                   "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
