@@ -22,6 +22,7 @@ from ggmulti.manifest import Catalogue, EditionEntry, ReleaseEntry, dumps, loads
 from ggmulti.model import EditionStatus, Release
 from ggmulti.store import OutputStore
 from ggmulti.translate.stage import TranslationStage
+from projects import memory_only_config
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = ("01-asocio-digital-government-award.md", "08-foreign-children-childcare-support.md")
@@ -32,19 +33,8 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "releases").mkdir()
     for name in NAMES:
         (tmp_path / "releases" / name).write_bytes((ROOT / "examples" / "releases" / name).read_bytes())
-    (tmp_path / "ggmulti.toml").write_text(
-        f"""[build]
-languages = ["vi", "en", "zh"]
-formats = ["html"]
-[paths]
-glossary = "{ROOT / "glossary"}"
-memory = "{ROOT / "memory"}"
-[translation]
-models_dir = "no-models"
-cache = "cache/translations.sqlite"
-""",
-        encoding="utf-8",
-    )
+    config = memory_only_config(["vi", "en", "zh"], ROOT / "glossary")
+    (tmp_path / "ggmulti.toml").write_text(config, encoding="utf-8")
     return tmp_path
 
 

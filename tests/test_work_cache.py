@@ -18,6 +18,7 @@ from ggmulti.incremental import intact
 from ggmulti.manifest import ArtifactKind
 from ggmulti.model import Release
 from ggmulti.store import OutputStore
+from projects import memory_only_config
 
 ROOT = Path(__file__).resolve().parents[1]
 ENGLISH = "The province will expand its support for foreign residents living in Ansan this year."
@@ -101,19 +102,7 @@ def _project(tmp_path: Path) -> Path:
     for path in (ROOT / "glossary").glob("*.yaml"):
         (glossary / path.name).parent.mkdir(exist_ok=True)
         (glossary / path.name).write_bytes(path.read_bytes())
-    (tmp_path / "ggmulti.toml").write_text(
-        f"""[build]
-languages = ["vi", "en"]
-formats = ["html"]
-[paths]
-glossary = "glossary"
-memory = "{ROOT / "memory"}"
-[translation]
-models_dir = "no-models"
-cache = "cache/translations.sqlite"
-""",
-        encoding="utf-8",
-    )
+    (tmp_path / "ggmulti.toml").write_text(memory_only_config(["vi", "en"], "glossary"), encoding="utf-8")
     return tmp_path
 
 

@@ -329,10 +329,11 @@ def _publish(
         manifest = commit(ctx.store, catalogue, old, report.to_json(), previous if unchanged else None)
         if work is not None:  # what this build wrote or found intact, trusted by size + mtime next time
             work.record_files(options.out, store.states, [a.path for a in catalogue.artifacts()], store.known)
-            made_under = {
+            made_under = {  # a release taken as it stands is recorded as it was already
                 e.id: k
                 for e in entries
-                if (k := editions_key(keys[e.id], e.editions, languages)) is not None
+                if e.id not in reused
+                and (k := editions_key(keys[e.id], e.editions, languages)) is not None
                 and k != recorded.get(e.id)
             }
             work.record("release", options.out, made_under)
