@@ -17,7 +17,6 @@ DEB_PACKAGES=(
   libharfbuzz-subset0  # fast font subsetting in WeasyPrint (fontTools fallback is ~40x slower)
   poppler-utils        # pdftotext / pdffonts for PDF round-trip checks
   ffmpeg               # ffprobe / ffmpeg decode the MP3s in the audio tests
-  libicu-dev pkg-config g++  # PyICU (word boundaries for Lao/Khmer/Burmese/Thai line breaks) builds on these
   chromium chromium-driver   # headless browser for the site's axe-core accessibility test (and DAISY Ace)
   epubcheck            # W3C/DAISY EPUB validator for the EPUB tests (pulls default-jre); run it as
                        # `java -jar /usr/share/java/epubcheck.jar`: its /usr/bin wrapper needs binfmt
