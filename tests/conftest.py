@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -20,6 +21,42 @@ ROOT = Path(__file__).resolve().parents[1]
 settings.register_profile("ggmulti", derandomize=True, deadline=None)
 settings.register_profile("ci", derandomize=True, deadline=None, database=None, print_blob=False)
 settings.load_profile("ci" if os.environ.get("CI") else "ggmulti")
+
+
+def _outside_the_clone(root: Path) -> Callable[[str, tuple[object, ...]], None]:
+    """An audit hook refusing any file or folder the tests open beside the clone (``../shared`` and the like).
+
+    A clone elsewhere has nothing beside it, so a test reading there passes here and fails for a newcomer.
+    Temporary folders, caches in the home folder and Python's own prefix stay readable wherever they lie.
+    """
+    parent = str(root.parent).rstrip(os.sep) + os.sep
+    home = Path.home()
+    readable = (root, Path(tempfile.gettempdir()), Path(sys.prefix), Path(sys.base_prefix))
+    caches = (home / ".cache", home / ".local", home / ".config", home / ".npm")
+    folders = (str(p).rstrip(os.sep) + os.sep for p in (*readable, *caches))
+    # A folder that holds the clone's parent (a clone made in /tmp) exempts nothing beside the clone.
+    allowed = tuple(f for f in folders if not parent.startswith(f))
+
+    def hook(event: str, args: tuple[object, ...]) -> None:
+        if event not in ("open", "os.listdir", "os.scandir") or not args:
+            return
+        target = args[0]
+        if isinstance(target, bytes):
+            target = os.fsdecode(target)
+        if not isinstance(target, str | os.PathLike):
+            return
+        path = os.path.abspath(target) + os.sep
+        if path.startswith(parent) and not path.startswith(allowed):
+            raise PermissionError(
+                f"a test opened {path.rstrip(os.sep)}: outside the repository ({root}); "
+                "a clone elsewhere has nothing beside it, so tests read only the repository's own files"
+            )
+
+    return hook
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    sys.addaudithook(_outside_the_clone(ROOT))
 
 
 def _load(name: str, path: Path) -> ModuleType:

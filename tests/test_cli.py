@@ -14,7 +14,7 @@ from ggmulti.config import load_config
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "ggmulti.toml"
-SEED = REPO.parent / "shared" / "seeds" / "000_7e077745c2980123.txt"
+SEED = REPO / "tests" / "fixtures" / "text_dump.txt"  # the seed dump's format, in our own words
 
 
 def _tree(folder: Path) -> list[tuple[str, int]]:

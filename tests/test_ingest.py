@@ -13,7 +13,7 @@ from ggmulti.segment import split_sentences
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
-SEED = REPO.parent / "shared" / "seeds" / "000_7e077745c2980123.txt"
+SEED = REPO / "tests" / "fixtures" / "text_dump.txt"  # the seed dump's format, in our own words
 ID_RE = re.compile(r"^[a-z0-9-]+$")
 
 
