@@ -1,5 +1,5 @@
 # A newcomer's commands: `make demo` and `make test` (both run set-up first; set-up is idempotent).
-.PHONY: setup demo test lint bench golden clean
+.PHONY: setup demo test lint bench golden wheel clean
 VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= output
@@ -26,6 +26,12 @@ golden: setup
 
 bench: setup
 	$(BIN)/python -m bench
+
+# The installable tool: dist/ggmulti-<version>-py3-none-any.whl (pipx install ./dist/ggmulti-*.whl).
+wheel: setup
+	rm -rf dist build
+	$(BIN)/python -m pip wheel --no-deps --no-build-isolation -q -w dist .
+	@ls dist/*.whl
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

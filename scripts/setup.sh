@@ -2,7 +2,7 @@
 # Idempotent set-up: system packages (only those missing), then .venv with ggmulti and its test extras.
 # Usage: scripts/setup.sh [--system-only | --python-only | --review]
 #   --review: only what `glossary check`, `glossary diff` and `review diff` need (pull-request CI):
-#             the ICU headers PyICU builds on and ggmulti itself; no fonts, voices, browser or npm.
+#             ggmulti itself (binary wheels, nothing compiled); no fonts, voices, browser or npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -89,16 +89,7 @@ node_packages() {
 }
 
 review_env() {
-  local missing=()
-  for pkg in libicu-dev pkg-config g++; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    local sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    $sudo apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
-  fi
+  # Nothing to compile: ICU comes bundled in the pyicu-wheels binary wheel.
   [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
   .venv/bin/python -m pip install -q --disable-pip-version-check -e .
 }

@@ -51,3 +51,24 @@ def test_memory_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["--config", str(tmp_path / "ggmulti.toml"), "doctor", "--json"]) == 0
     vi = json.loads(capsys.readouterr().out)["languages"][0]
     assert vi["translation"]["available"] is True and "1 approved sentences" in vi["translation"]["detail"]
+
+
+def test_system_libraries_are_reported_with_the_package_that_provides_them(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import ctypes.util
+
+    real = ctypes.util.find_library
+    assert main(["--config", str(ROOT / "ggmulti.toml"), "doctor", "--json"]) == 0
+    system = {p["name"]: p["capability"] for p in json.loads(capsys.readouterr().out)["system"]}
+    assert all(cap["available"] for cap in system.values()), system  # set-up installs every one of them
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None if name == "fribidi" else real(name))
+    assert main(["--config", str(ROOT / "ggmulti.toml"), "doctor"]) == 0
+    out = capsys.readouterr().out
+    (line,) = [line for line in out.splitlines() if "FriBidi" in line]
+    assert "MISSING" in line and "fribidi not found" in line
+    assert "fix: apt-get install libfribidi0" in out
+    system_rows = [
+        row for row in out.splitlines() if row.split()[:1] in (["Pango"], ["HarfBuzz"], ["fontconfig"])
+    ]
+    assert len(system_rows) == 3 and not any("MISSING" in row for row in system_rows)

@@ -168,17 +168,26 @@ def publish_cmd(
 @click.pass_context
 def doctor(ctx: click.Context, as_json: bool, source_lang: str, required: tuple[str, ...]) -> None:
     """Per configured language: what translates it, its voice, font and interface strings; how to fix gaps."""
-    from .doctor import diagnose
+    from .doctor import diagnose, system_parts
 
     config = _config(ctx)
     unknown = [code for code in required if code not in config.languages]
     if unknown:
         raise click.BadParameter(f"not configured: {', '.join(unknown)}", param_hint="--require")
     statuses = diagnose(config, source_lang)
+    parts = system_parts()
     if as_json:
         found = [{**asdict(s), "publishable": s.publishable} for s in statuses]
-        click.echo(json.dumps({"languages": found}, ensure_ascii=False, indent=2))
+        system = [asdict(p) for p in parts]
+        click.echo(json.dumps({"system": system, "languages": found}, ensure_ascii=False, indent=2))
     else:
+        click.echo("system")
+        for part in parts:
+            cap = part.capability
+            state = "ok     " if cap.available else "MISSING"
+            click.echo(f"    {part.name:<16} {state} {cap.detail} ({part.needed_for})")
+            if not cap.available:
+                click.echo(f"    {'':<16}         fix: {cap.fix}")
         for s in statuses:
             click.echo(f"{s.code:>3} {s.name}")
             rows = (
@@ -223,13 +232,18 @@ def verify_cmd(ctx: click.Context, out: Path) -> None:
 )
 @click.option("--publisher", default="Gyeonggi Province", show_default=True, help="Publisher's name.")
 def init_cmd(folder: Path, langs: tuple[str, ...], publisher: str) -> None:
-    """Create a site project in FOLDER: ggmulti.toml, glossary/, memory/, sources/, PR workflow, README."""
+    """Create a site project in FOLDER (may be a new git clone): config, glossary, memory, sources, workflow."""
     from .scaffold import init_project
 
     result = init_project(folder, langs, publisher=publisher, site_title=f"{publisher} press releases")
     for name in result.files:
         click.echo(f"created {folder / name}")
-    click.echo(f"next: cd {folder} && ggmulti publish sources --out output")
+    for name in result.extended:
+        click.echo(f"added ggmulti's lines to {folder / name}")
+    for name in result.kept:
+        click.echo(f"kept your {folder / name}")
+    here = folder.resolve() == Path.cwd().resolve()
+    click.echo(f"next: {'' if here else f'cd {folder} && '}ggmulti publish sources --out output")
 
 
 @cli.command(name="withdraw")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes.util
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -155,6 +156,50 @@ def _font(lang: LanguageConfig) -> Capability:
             fix=f"apt-get install {package}",
         )
     return Capability(True, lang.font, kind="fontconfig")
+
+
+@dataclass(frozen=True)
+class SystemPart:
+    """A library or program of the machine's that ggmulti does not install itself (its wheels do the rest)."""
+
+    name: str
+    needed_for: str
+    capability: Capability
+
+
+# (name, what needs it, shared libraries or programs that must all be found, Debian packages that provide them)
+_SYSTEM_PARTS = (
+    ("Pango", "PDF editions and bundles (WeasyPrint)", ("lib:pango-1.0", "lib:pangoft2-1.0"),
+     "libpango-1.0-0 libpangoft2-1.0-0"),
+    ("HarfBuzz subset", "font subsetting in PDFs (without it about 40x slower)", ("lib:harfbuzz-subset",),
+     "libharfbuzz-subset0"),
+    ("fontconfig", "finding the fonts of every script", ("bin:fc-list", "lib:fontconfig"), "fontconfig"),
+    ("FriBidi", "shaped Lao, Khmer, Burmese and Devanagari on podcast covers", ("lib:fribidi",), "libfribidi0"),
+)  # fmt: skip
+
+
+def _found(requirement: str) -> bool:
+    kind, _, name = requirement.partition(":")
+    return (shutil.which(name) if kind == "bin" else ctypes.util.find_library(name)) is not None
+
+
+def system_parts() -> list[SystemPart]:
+    """What the machine must provide at run time; fonts per language are in each language's status."""
+    parts = []
+    for name, needed_for, requirements, packages in _SYSTEM_PARTS:
+        missing = [r.partition(":")[2] for r in requirements if not _found(r)]
+        capability = (
+            Capability(True, "found", kind="system")
+            if not missing
+            else Capability(
+                False,
+                f"{', '.join(missing)} not found",
+                kind="none",
+                fix=f"apt-get install {packages} (or your system's equivalent)",
+            )
+        )
+        parts.append(SystemPart(name, needed_for, capability))
+    return parts
 
 
 def diagnose(
