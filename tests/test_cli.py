@@ -104,3 +104,23 @@ def test_every_command_in_the_readme_exists() -> None:
     publish_options = {o for p in cli.commands["publish"].params for o in getattr(p, "opts", [])}
     for option in ("--out", "--lang", "--glossary", "--strict", "-q"):
         assert option in publish_options
+
+
+def test_publish_prints_per_edition_lines_only_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "a.md").write_text(
+        "---\nid: a\ntitle: A new help desk\ndate: 2025-10-01\n---\n\n"
+        "Gyeonggi Province opened a help desk for foreign residents in Suwon today.\n",
+        encoding="utf-8",
+    )
+    argv = ["--config", str(CONFIG), "publish", str(sources), "--lang", "en"]
+    assert main([*argv, "--out", str(tmp_path / "quiet")]) == 0
+    plain = capsys.readouterr()
+    assert "building a [en]" not in plain.err and "translating into" not in plain.err
+    assert "1 release(s) in" in plain.out  # the summary still says what was done
+    assert main([*argv, "--out", str(tmp_path / "loud"), "--verbose"]) == 0
+    loud = capsys.readouterr()
+    assert "building a [en]: new edition" in loud.err

@@ -97,7 +97,7 @@ def test_the_summary_counts_editions_taken_as_they_stand_as_unchanged(
     listed = sum(1 for e in report["editions"] if e["status"] != "skipped")
     capsys.readouterr()
     args = ["--config", str(project / "ggmulti.toml"), "publish", str(project / "releases")]
-    assert main([*args, "--out", str(project / "out")]) == 0
+    assert main([*args, "--out", str(project / "out"), "--verbose"]) == 0
     captured = capsys.readouterr()
     assert f"0 edition(s) built, {listed} unchanged;" in captured.out
     assert f"0 edition(s) to build, {listed} unchanged" in captured.err

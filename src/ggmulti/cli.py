@@ -94,6 +94,9 @@ def check(ctx: click.Context, sources: tuple[Path, ...]) -> None:
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings and refuse partial editions.")
 @click.option("-q", "--quiet", is_flag=True, help="Only print problems.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Print each stage and edition as it is built (else a progress bar)."
+)
 @click.pass_context
 def publish_cmd(
     ctx: click.Context,
@@ -103,6 +106,7 @@ def publish_cmd(
     glossary: Path | None,
     strict: bool,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Run the whole pipeline on SOURCES into --out."""
     from .model import EditionStatus
@@ -113,9 +117,10 @@ def publish_cmd(
         from dataclasses import replace
 
         config = replace(config, glossary_dir=glossary)
-    log = (lambda _m: None) if quiet else (lambda m: _err(m))
+    # Per-edition lines only when asked for: what a newcomer should read is the summary at the end.
+    log = (lambda m: _err(m)) if verbose and not quiet else (lambda _m: None)
     options = PublishOptions(sources=sources, out=out, languages=langs, strict=strict)
-    with _progress_bar(enabled=not quiet and sys.stderr.isatty()) as progress:
+    with _progress_bar(enabled=not quiet and not verbose and sys.stderr.isatty()) as progress:
         catalogue, report = publish(config, options, log=log, progress=progress)
     for f in report.findings:
         _err(str(f))
