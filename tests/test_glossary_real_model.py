@@ -40,7 +40,7 @@ def glossary() -> Glossary:
 
 
 def test_real_model_pins_province_and_governor_at_every_occurrence(
-    engine: Translator, glossary: Glossary, capsys: pytest.CaptureFixture[str]
+    engine: Translator, glossary: Glossary
 ) -> None:
     sentences = split_sentences(RELEASE_ZH, "zh")
     pinned = Pinner(glossary, "zh", "en").translate(sentences, engine)
@@ -55,20 +55,11 @@ def test_real_model_pins_province_and_governor_at_every_occurrence(
         assert len(p.text.split()) >= 4 and p.text[-1] in ".!?"
         assert "T1" not in p.text and "ZX" not in p.text
     layers = {c.layer for c in checks}
-    with capsys.disabled():
-        print(
-            f"\nterm success {sum(c.pinned for c in checks)}/{len(checks)}, layers {sorted(map(str, layers))}"
-        )
-        print(f"with glossary: {text}")
     assert layers <= {Layer.PLACEHOLDER, Layer.HYPOTHESIS, Layer.ALTERNATIVE, Layer.SPLIT}
 
 
-def test_without_glossary_the_model_mangles_the_names(
-    engine: Translator, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_without_glossary_the_model_mangles_the_names(engine: Translator) -> None:
     raw = " ".join(engine.translate(split_sentences(RELEASE_ZH, "zh")))
-    with capsys.disabled():
-        print(f"\nwithout glossary: {raw}")
     assert "Gyeonggi Province" not in raw
     assert raw.count("Dong Yeon Kim") < RELEASE_ZH.count("金东渊")
 
