@@ -9,8 +9,7 @@ setup:
 
 demo: setup
 	$(BIN)/ggmulti publish examples/releases --out $(OUT)
-	@echo "Open $(OUT)/index.html (or: python3 -m http.server -d $(OUT) 8000, then http://localhost:8000/);"
-	@echo "the contract is $(OUT)/manifest.json, the build report $(OUT)/report.json"
+	@echo "(or serve it: python3 -m http.server -d $(OUT) 8000, then http://localhost:8000/)"
 
 lint: setup
 	$(BIN)/ruff check src tests bench scripts

@@ -109,7 +109,6 @@ def publish_cmd(
     verbose: bool,
 ) -> None:
     """Run the whole pipeline on SOURCES into --out."""
-    from .model import EditionStatus
     from .publish import PublishOptions, publish
 
     config = _config(ctx)
@@ -132,23 +131,18 @@ def publish_cmd(
                 f"approved form; missed: {', '.join(missed)}"
             )
     if not quiet:
-        by_lang: dict[str, dict[str, int]] = {}
-        for _rid, lang, ed in report.editions:
-            counts = by_lang.setdefault(lang, {s.value: 0 for s in EditionStatus})
-            counts[ed.status.value] += 1
-        for lang, counts in by_lang.items():
-            reasons = sorted({e.reason for _r, code, e in report.editions if code == lang and e.reason})
-            tail = f"  ({'; '.join(reasons)})" if reasons else ""
-            click.echo(
-                f"{lang:>4}: {counts['published']} published, {counts['partial']} partial, "
-                f"{counts['skipped']} skipped{tail}"
-            )
+        from .summary import count_by_language, result_lines
+
+        source_lang = next((r.source_lang for r in report.releases), "en")
+        counts = count_by_language(report.editions)
+        result = result_lines(counts, config.languages, source_lang, out)
         rebuilt = report.rebuilt()
         click.echo(
             f"{len(rebuilt)} edition(s) built, {report.unchanged()} unchanged; "
             f"{report.engine_segments} segment(s) sent to a translation engine, {report.cached_segments} from cache"
         )
-        click.echo("time: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()))
+        if verbose:
+            click.echo("time: " + ", ".join(f"{k} {v:.2f} s" for k, v in report.timings.items()))
         from .glossary.load import load_glossary
         from .glossary.suggest import suggest
 
@@ -159,6 +153,7 @@ def publish_cmd(
                 f"(e.g. {', '.join(c.text for c in candidates[:3])}): ggmulti glossary suggest SOURCE... lists them"
             )
         click.echo(f"{len(catalogue.releases)} release(s) in {out / 'manifest.json'}")
+        click.echo("\n".join(["", *result]))
 
 
 @cli.command()
