@@ -26,13 +26,13 @@ entries:
     forms: {en: Gyeonggi Province, vi: tỉnh Gyeonggi}
 """
 RELEASE = (
-    "---\nid: helpline\ntitle: Gyeonggi Province opens a helpline for foreign residents\n"
+    "---\nid: helpline\ntitle: Gyeonggi Province opens a helpline for foreign residents 24 hours a day\n"
     "date: 2025-11-03\nlang: en\n---\n\n"
     "The province will spend KRW 1.2 billion on the helpline. Counsellors answer calls in Vietnamese.\n"
 )
 # Translations written for this test (Vietnamese).
 VI = {
-    "helpline:title": "tỉnh Gyeonggi mở đường dây nóng cho cư dân nước ngoài",
+    "helpline:title": "tỉnh Gyeonggi mở đường dây nóng cho cư dân nước ngoài 24 giờ mỗi ngày",
     "helpline:p0:s0": "Tỉnh sẽ chi 1,2 tỷ won cho đường dây nóng.",
     "helpline:p0:s1": "Các tư vấn viên trả lời cuộc gọi bằng tiếng Việt.",
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 import regex
@@ -51,6 +52,7 @@ from .qa_tables import (
     TLDS,
     YEAR_PREFIX,
 )
+from .qa_units import COUNT_UNITS, unit_words
 
 # ----------------------------------------------------------------------------------------- parsing
 
@@ -260,6 +262,8 @@ class Extractor:
         self.en_scale_alt = _alternation(EN_SCALES)
         self.en_decade_alt = _alternation(EN_DECADES)
         self.small_alt = _alternation(SMALL_WORDS.get(self.lang, {}))
+        units = unit_words(self.lang)
+        self.count_alt = _alternation(w for w, unit in units.items() if unit in COUNT_UNITS)
         self._compiled: dict[tuple[str, int], regex.Pattern[str]] = {}
 
     def _re(self, pattern: str, flags: int = 0) -> regex.Pattern[str]:
@@ -282,6 +286,7 @@ class Extractor:
         self._numeric_dates(s)
         self._phones(s)
         self._named_dates(s)
+        self._counts(s)
         self._times(s)
         self._cjk_numbers(s)
         self._numbers(s)
@@ -432,6 +437,34 @@ class Extractor:
                 month_only,
                 flags,
             )
+
+    # -- counts with a unit: durations, ages, people
+
+    def _counts(self, s: _Scanner) -> None:
+        """ "24 hours", "24 giờ", "24小时", "24 घंटे": a count of 24, compared as the number 24.
+
+        Read before clock times; a clock-hour word ("giờ") stays a time where it reads as one:
+        followed by minutes or a part of the day ("9 giờ 30", "9 giờ sáng"), or after "lúc" (at).
+        """
+        if not self.count_alt:
+            return
+        edge = "" if unspaced(self.lang) else r"(?![\p{L}\p{M}])"
+        pattern = rf"{NUM_BEFORE}(?P<n>{self.number}){NUM_AFTER}[\s-]?(?P<u>{self.count_alt}){edge}"
+        clock_after = self._re(rf"\s*(?:\d|phút|rưỡi|半|{TIME_POST})", regex.IGNORECASE)
+        clock_before = self._re(r"(?:lúc|at|vào lúc)\s*$", regex.IGNORECASE)
+        hour_word = self._re(rf"(?:{HOUR_WORD})$", regex.IGNORECASE)
+
+        def emit(m: regex.Match[str]) -> list[Value] | None:
+            if hour_word.match(m["u"]) and (
+                clock_after.match(s.text, m.end())
+                or clock_before.search(s.text[max(0, m.start() - 12) : m.start()])
+            ):
+                return None
+            value, alts = parse_number(m["n"], self.decimal)
+            found = self._emit_number(s, m.start(), m.end("n"), value, False, alts)
+            return [replace(v, surface=m.group(0)) for v in found]  # "24 giờ": the unit shown in messages
+
+        s.scan(pattern, emit, regex.IGNORECASE)
 
     # -- times
 
