@@ -394,7 +394,9 @@ def test_a_clock_hour_word_stays_a_time_where_it_reads_as_one() -> None:
         kinds = [v.kind for v in extract_values(text, "vi")]
         assert kinds == ["time"], (text, kinds)
     source = "The centre opens at 9 a.m."
-    assert _checks(QaChecker("en", "vi").check(source, "Trung tâm mở cửa lúc 10 giờ sáng.")) == ["time-mismatch"]
+    assert _checks(QaChecker("en", "vi").check(source, "Trung tâm mở cửa lúc 10 giờ sáng.")) == [
+        "time-mismatch"
+    ]
 
 
 def test_unit_words_come_from_cldr() -> None:
