@@ -305,6 +305,8 @@ def test_tmx_holds_the_approved_memory(project: Path, capsys: pytest.CaptureFixt
     root = store.document.getroot()
     assert root.get("version") == "1.4"
     assert all(u.xmlelement.get("tuid") for u in store.units)
+    props = [{p.get("type"): p.text for p in u.xmlelement.iterchildren("prop")} for u in store.units]
+    assert all(p["x-origin"] == "review" and p["x-segment"] in VI for p in props)  # reviewed, not reference
     capsys.readouterr()
     assert run(project, "review", "tmx", "--lang", "th") == 2
     assert "'th' is not a configured language" in capsys.readouterr().err

@@ -205,3 +205,91 @@ def test_po_with_a_stale_source_or_unknown_language_is_refused_in_one_line_each(
         err = capsys.readouterr().err
         assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert (project / "memory" / "en-vi.xlf").read_bytes() == before
+
+
+# A correct translation the number check cannot see as one: "24 hours a day" said as "day and night".
+DAY_AND_NIGHT = "tỉnh Gyeonggi mở đường dây nóng cho cư dân nước ngoài suốt ngày đêm"
+
+
+def test_a_reviewer_accepts_a_flagged_unit_in_xliff_and_it_is_recorded(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = project / "vi.xlf"
+    assert run(project, "review", "export", "--lang", "vi", "-o", str(path)) == 0
+    store: Any = xliff.xlifffile.parsestring(path.read_bytes())
+    for unit in store.units:
+        key = unit.xmlelement.get("id")
+        unit.target = DAY_AND_NIGHT if key == "helpline:title" else VI[key]
+        unit.markapproved(True)
+        unit.xmlelement.find(unit.namespaced("target")).set("state", "translated")
+    path.write_bytes(bytes(store))
+    capsys.readouterr()
+    assert run(project, "review", "import", str(path)) == 1
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "helpline:title: number-mismatch: source has 24 (24 hours)" in line
+    assert '<note from="reviewer">qa-accept: number-mismatch</note>' in line
+    assert "review import --accept helpline:title" in line
+
+    title = next(u for u in store.units if u.xmlelement.get("id") == "helpline:title")
+    title.addnote("qa-accept: number-mismatch", origin="reviewer")
+    path.write_bytes(bytes(store))
+    assert run(project, "review", "import", str(path)) == 0
+    assert "1 accepted despite QA" in capsys.readouterr().out
+    entry = memory(project)["helpline:title"]
+    assert entry.target == DAY_AND_NIGHT
+    assert entry.accepted == ("number-mismatch: source has 24 (24 hours), target has no such value",)
+    assert "qa-accepted: number-mismatch" in (project / "memory" / "en-vi.xlf").read_text(encoding="utf-8")
+
+
+def test_accepting_one_check_does_not_accept_another(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = project / "vi.po"
+    assert run(project, "review", "export", "--lang", "vi", "-o", str(path)) == 0
+    translate_po(path, {**VI, "helpline:title": DAY_AND_NIGHT}, path)
+    text = path.read_text(encoding="utf-8")
+    marked = text.replace("#: helpline:title\n", "# qa-accept: time-mismatch\n#: helpline:title\n")
+    path.write_text(marked, encoding="utf-8")
+    capsys.readouterr()
+    assert run(project, "review", "import", str(path)) == 1
+    err = capsys.readouterr().err
+    assert "number-mismatch" in err and "a `# qa-accept: number-mismatch` comment" in err
+    # The flag accepts every check on the entry; --accept does the same from the command line.
+    path.write_text(
+        text.replace("#: helpline:title\n", "#, qa-accept\n#: helpline:title\n"), encoding="utf-8"
+    )
+    assert run(project, "review", "import", str(path)) == 0
+    assert memory(project)["helpline:title"].accepted[0].startswith("number-mismatch")
+
+
+def test_accept_on_the_command_line_and_review_diff_in_reading_order(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            cwd=project,
+            check=True,
+            capture_output=True,
+        )
+
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-q", "-m", "base")
+    path = project / "vi.po"
+    assert run(project, "review", "export", "--lang", "vi", "-o", str(path)) == 0
+    translate_po(path, {**VI, "helpline:title": DAY_AND_NIGHT}, path)
+    capsys.readouterr()
+    assert run(project, "review", "import", str(path), "--accept", "helpline:p9:s9") == 1
+    assert "--accept helpline:p9:s9: no such segment" in capsys.readouterr().err
+    assert run(project, "review", "import", str(path), "--accept", "helpline:title") == 0
+    capsys.readouterr()
+    assert run(project, "review", "diff", "--base", "HEAD", "--format", "markdown") == 0
+    md = capsys.readouterr().out
+    rows = [line for line in md.splitlines() if line.startswith("| helpline |")]
+    assert [r.split(" | ")[1] for r in rows] == ["helpline:title", "helpline:p0:s0", "helpline:p0:s1"]
+    assert "| release | segment | change | source | before | after | QA accepted |" in md
+    assert "number-mismatch: source has 24 (24 hours)" in rows[0]
+    assert run(project, "review", "diff", "--base", "HEAD") == 0
+    text = capsys.readouterr().out.splitlines()
+    assert text[0].startswith("en-vi helpline:title added") and "[qa-accepted: number-mismatch" in text[0]

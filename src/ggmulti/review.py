@@ -224,5 +224,13 @@ def tmx(memory_dir: Path, source_lang: str, lang: str) -> tuple[bytes, int, int]
             held += 1
             continue
         store.addtranslation(entry.source, source_lang, entry.target, lang, comment=f"segment: {entry.key}")
-        store.units[-1].xmlelement.set("tuid", unit_id(entry.source))
+        tu = store.units[-1].xmlelement
+        tu.set("tuid", unit_id(entry.source))
+        # TMX 1.4: <note> and <prop> come before the <tuv>s; "x-" types are the user-defined ones.
+        props = [("x-origin", entry.origin), ("x-segment", entry.key)]
+        props += [("x-qa-accepted", a) for a in entry.accepted]
+        for n, (kind, text) in enumerate(props, start=1):
+            prop = tu.makeelement("prop", {"type": kind})
+            prop.text = text
+            tu.insert(n, prop)
     return bytes(store), len(memory) - held, held
