@@ -362,7 +362,7 @@ def glossary_diff(
     releases = ingest(sources or config.corpus)
     languages = langs or config.build.languages
     with build_resources(config, new, {r.source_lang for r in releases}, languages) as resources:
-        report = diff_glossary(old, new, base, releases, languages, resources)
+        report = diff_glossary(old, new, base, releases, languages, resources, config.names_lang)
     click.echo(to_markdown(report) if fmt == "markdown" else to_text(report), nl=False)
 
 
