@@ -287,7 +287,7 @@ def test_accept_on_the_command_line_and_review_diff_in_reading_order(
     assert run(project, "review", "diff", "--base", "HEAD", "--format", "markdown") == 0
     md = capsys.readouterr().out
     rows = [line for line in md.splitlines() if line.startswith("| helpline |")]
-    assert [r.split(" | ")[1] for r in rows] == ["helpline:title", "helpline:p0:s0", "helpline:p0:s1"]
+    assert [r.split(" | ")[1] for r in rows] == ["title", "p0:s0", "p0:s1"]
     assert "| release | segment | change | source | before | after | QA accepted |" in md
     assert "number-mismatch: source has 24 (24 hours)" in rows[0]
     assert run(project, "review", "diff", "--base", "HEAD") == 0

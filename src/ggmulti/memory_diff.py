@@ -128,7 +128,7 @@ def to_markdown(rev: str, changes: list[SentenceChange]) -> str:
             "| release | segment | change | source | before | after | QA accepted |",
             "| --- | --- | --- | --- | --- | --- | --- |",
             *(
-                f"| {_md(c.release)} | {_md(c.segment)} | {c.status} | {_md(c.source)} | {_md(c.before)} "
+                f"| {_md(c.release)} | {_md(c.segment.removeprefix(c.release + ':'))} | {c.status} | {_md(c.source)} | {_md(c.before)} "
                 f"| {_md(c.after)} | {_md(_accepted(c))} |"
                 for c in mine
             ),
