@@ -193,6 +193,8 @@ def test_po_with_a_stale_source_or_unknown_language_is_refused_in_one_line_each(
     text = path.read_text(encoding="utf-8")
     before = (project / "memory" / "en-vi.xlf").read_bytes()
     for mutated, message in [
+        ("\x00\x9c\ufffd" * 400 + "\n", "not a PO file"),
+        ('msgid "open\nmsgstr ""\n', "not a PO file"),
         (text.replace("Language: vi", "Language: lo"), "Language 'lo' is not a configured language"),
         (
             text.replace('msgid "Counsellors answer calls in Vietnamese."', 'msgid "Counsellors answer."'),
@@ -204,6 +206,7 @@ def test_po_with_a_stale_source_or_unknown_language_is_refused_in_one_line_each(
         assert run(project, "review", "import", str(path)) == 1
         err = capsys.readouterr().err
         assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+        assert len(err) < 400
     assert (project / "memory" / "en-vi.xlf").read_bytes() == before
 
 

@@ -189,7 +189,8 @@ def _read_po(data: bytes, where: str, languages: Sequence[str], lang: str | None
     try:
         store: Any = po.pofile(io.BytesIO(data))
     except Exception as exc:  # the PO parser raises assorted errors on malformed files
-        raise ReviewError([f"{where}: not a PO file ({type(exc).__name__}: {exc})"]) from None
+        shown = " ".join(str(exc).split())[:120]  # a parse error quotes the line, which may be binary junk
+        raise ReviewError([f"{where}: not a PO file ({type(exc).__name__}: {shown!r})"]) from None
     header = store.parseheader()
     written = str(header.get("Language") or "").strip() or (lang or "")
     if not written:
