@@ -126,3 +126,42 @@ def test_unchanged_glossary_and_bad_revision(repo: Path, capsys: pytest.CaptureF
     assert main(args) == 1
     err = capsys.readouterr().err
     assert "no-such-rev" in err and "Traceback" not in err
+
+
+def test_added_person_shows_every_output_per_release_and_only_written_fields(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A vi form changed, a Korean original added and a person added: the whole effect, release by release."""
+    (repo / "releases" / "visit.md").write_text(
+        "---\nid: visit\ntitle: Kim Mi-young visits Gyeonggi Province\ndate: 2025-10-03\nlang: en\n---\n\n"
+        "Kim Mi-young met residents in Ansan City.\n",
+        encoding="utf-8",
+    )
+    places = GLOSSARY.replace("vi: tỉnh Gyeonggi}", "vi: tỉnh Kyonggi, ko: 경기도}")
+    (repo / "glossary" / "places.yaml").write_text(places, encoding="utf-8")
+    (repo / "glossary" / "people.yaml").write_text(
+        "kind: people\nentries:\n  - id: kim-mi-young\n    forms: {en: Kim Mi-young, ko: 김미영}\n",
+        encoding="utf-8",
+    )
+    md = diff(repo, capsys, "--format", "markdown")
+    entry_rows = [line for line in md.splitlines() if line.startswith("| `kim-mi-young`")]
+    assert [r.split(" | ")[2] for r in entry_rows] == ["forms.en", "forms.ko"]  # no "dnt | — | no"
+    assert "2 of 3 releases contain a changed term" in md
+    centre = md.split("#### `centre`")[1].split("#### ")[0]
+    visit = md.split("#### `visit`: Kim Mi-young visits Gyeonggi Province")[1]
+    # The English page gains a names-table row; the vi page's sentence and its names table change.
+    assert "| names table | en | — | Gyeonggi Province (경기도) | row added (gyeonggi-province) |" in centre
+    assert "| names table | vi | — | tỉnh Kyonggi (경기도) | row added (gyeonggi-province) |" in centre
+    assert "| p0:s0 | vi | Tỉnh Gyeonggi đã mở" in centre
+    # Nothing to compare: named per release, only where true (vi has changes in centre).
+    assert "Nothing to compare in `centre`:\n\n- **lo**: no translation model for en->lo" in centre
+    assert "**vi**" not in centre
+    assert "| names table | en | — | Kim Mi-young (김미영) | row added (kim-mi-young) |" in visit
+    assert "| title |" not in visit  # the English title is the same text; only its names table changes
+    assert (
+        "- **vi**: no approved translations of this release and no en->vi model" in visit
+        and "- **lo**:" in visit
+    )
+    text = diff(repo, capsys)
+    assert "visit names table [en]: added kim-mi-young: '' -> 'Kim Mi-young (김미영)'" in text
+    assert "visit [vi]: nothing to compare (no approved translations of this release" in text

@@ -535,14 +535,16 @@ def test_a_table_taken_away_during_a_build_means_no_cache_from_there(
 # ---------------------------------------------------------------- review export and translate
 
 
-def test_review_export_into_a_missing_folder_is_one_line(project: Path) -> None:
+def test_review_export_creates_missing_folders_but_not_through_a_file(project: Path) -> None:
     target = project / "missing" / "deeper" / "vi.xlf"
     code, _stdout, err = ggmulti(project, "review", "export", "--lang", "vi", "a", "-o", str(target))
-    one_error_line(code, err, str(target), "does not exist")
-    assert not (project / "missing").exists()
-    code, _stdout, err = ggmulti(project, "review", "export", "--lang", "vi", "a", "-o", "vi.xlf")
     assert code == 0, err
-    etree.parse(str(project / "vi.xlf"))
+    etree.parse(str(target))
+    (project / "plain").write_text("a file, not a folder", encoding="utf-8")
+    blocked = project / "plain" / "vi.xlf"
+    code, _stdout, err = ggmulti(project, "review", "export", "--lang", "vi", "a", "-o", str(blocked))
+    one_error_line(code, err, str(blocked), "cannot write")
+    assert (project / "plain").read_text(encoding="utf-8") == "a file, not a folder"
 
 
 def test_translate_of_a_latin_1_file_is_one_line(project: Path) -> None:

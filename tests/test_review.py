@@ -88,7 +88,7 @@ def test_export_edit_import_publish_changes_exactly_the_edited_sentence(project:
     store: Any = xliff.xlifffile.parsestring(path.read_bytes())
     assert sorted(u.xmlelement.get("id") for u in store.units) == sorted(VI)
     assert all(not u.target for u in store.units)
-    notes = {u.xmlelement.get("id"): u.getnotes("ggmulti") for u in store.units}
+    notes = {u.xmlelement.get("id"): u.getnotes("developer") for u in store.units}
     assert "'Gyeonggi Province' -> 'tỉnh Gyeonggi' exactly" in notes["one:p0:s0"]
 
     fill(path, VI)
@@ -152,7 +152,10 @@ def memory_bytes(project: Path) -> bytes | None:
     ("mutate", "message"),
     [
         (lambda s: s.replace('id="one:p0:s1"', 'id="one:p9:s9"'), "unknown segment"),
-        (lambda s: s.replace('id="one:p0:s1"', 'id="../../etc"'), "not a ggmulti segment id"),
+        (  # the id, resname and location all rewritten: nothing in the unit names a segment
+            lambda s: s.replace('"one:p0:s1"', '"../../etc"').replace(">one:p0:s1<", ">../../etc<"),
+            "not a ggmulti segment id",
+        ),
         (lambda s: s.replace('target-language="vi"', 'target-language="lo"'), "target-language is 'lo'"),
         (lambda s: s.replace("tỉnh Gyeonggi đã mở", "Kyonggi đã mở"), "lacks the approved form"),
         (
@@ -302,6 +305,8 @@ def test_tmx_holds_the_approved_memory(project: Path, capsys: pytest.CaptureFixt
     root = store.document.getroot()
     assert root.get("version") == "1.4"
     assert all(u.xmlelement.get("tuid") for u in store.units)
+    props = [{p.get("type"): p.text for p in u.xmlelement.iterchildren("prop")} for u in store.units]
+    assert all(p["x-origin"] == "review" and p["x-segment"] in VI for p in props)  # reviewed, not reference
     capsys.readouterr()
     assert run(project, "review", "tmx", "--lang", "th") == 2
     assert "'th' is not a configured language" in capsys.readouterr().err

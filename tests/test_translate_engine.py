@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -131,6 +132,32 @@ def test_cli_translate_prints_the_translation(
     assert len(lines) == 2
     assert "multicultural" in lines[0].lower() and "january" in lines[0].lower()
     assert "weather" in lines[1].lower()
+
+
+def test_cli_translate_json_has_one_record_per_non_blank_line(
+    zh_en_models_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "in.txt"
+    source.write_text("\n" + ZH[0] + "\n\n   \n" + ZH[3] + "\n\n", encoding="utf-8")
+    code = main(
+        [
+            "translate",
+            "--from",
+            "zh",
+            "--to",
+            "en",
+            "--json",
+            "--models-dir",
+            str(zh_en_models_dir),
+            "--cache",
+            str(tmp_path / "cache.sqlite"),
+            str(source),
+        ]
+    )
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 0
+    assert [r["source"] for r in records] == [ZH[0], ZH[3]]  # blank lines make no record
+    assert all(r["text"] and r["segments"] for r in records)
 
 
 def test_cli_translate_without_a_model_is_one_line_error(

@@ -368,3 +368,42 @@ def test_compound_chinese_magnitudes_multiply() -> None:
     checker = QaChecker("zh", "en")
     assert not errors(checker.check("吸引100万亿韩元投资。", "Attract KRW 100 trillion in investment."))
     assert errors(checker.check("吸引100万亿韩元投资。", "Attract KRW 100 billion in investment."))
+
+
+@pytest.mark.parametrize(
+    ("lang", "target"),
+    [
+        ("vi", "Đường dây mở cửa 24 giờ mỗi ngày."),
+        ("vi", "Đường dây mở cửa 24 tiếng mỗi ngày."),
+        ("zh", "热线每天24小时开通。"),
+        ("hi", "हेल्पलाइन दिन में 24 घंटे खुली रहती है।"),
+        ("lo", "ສາຍດ່ວນເປີດ 24 ຊົ່ວໂມງຕໍ່ມື້."),
+    ],
+)
+def test_a_duration_is_a_count_not_a_clock_time(lang: str, target: str) -> None:
+    source = "The helpline is open 24 hours a day."
+    assert QaChecker("en", lang).check(source, target) == ()
+    (value,) = extract_values(target, lang)
+    assert (value.kind, value.value) == ("number", Decimal(24))  # 24 hours, never 00:00
+    wrong = target.replace("24", "25")
+    assert _checks(QaChecker("en", lang).check(source, wrong)) == ["number-mismatch"]
+
+
+def test_a_clock_hour_word_stays_a_time_where_it_reads_as_one() -> None:
+    for text in ("Trung tâm mở cửa lúc 9 giờ.", "Trung tâm mở cửa từ 9 giờ sáng.", "Họp lúc 9 giờ 30."):
+        kinds = [v.kind for v in extract_values(text, "vi")]
+        assert kinds == ["time"], (text, kinds)
+    source = "The centre opens at 9 a.m."
+    assert _checks(QaChecker("en", "vi").check(source, "Trung tâm mở cửa lúc 10 giờ sáng.")) == [
+        "time-mismatch"
+    ]
+
+
+def test_unit_words_come_from_cldr() -> None:
+    from ggmulti.translate.qa_units import unit_words
+
+    vi, zh, hi = unit_words("vi"), unit_words("zh"), unit_words("hi")
+    assert vi["giờ"] == vi["tiếng"] == "hour" and vi["năm"] == "year" and vi["người"] == "people"
+    assert zh["小时"] == "hour" and zh["个月"] == "month" and "月" not in zh  # 6月 is June
+    assert hi["घंटे"] == "hour" and hi["प्रतिशत"] == "percent" and hi["दक्षिण कोरियाई वॉन"] == "won"
+    assert "h" not in unit_words("en")  # narrow forms would read codes as durations

@@ -376,7 +376,7 @@ def glossary_diff(
     releases = ingest(sources or config.corpus)
     languages = langs or config.build.languages
     with build_resources(config, new, {r.source_lang for r in releases}, languages) as resources:
-        report = diff_glossary(old, new, base, releases, languages, resources)
+        report = diff_glossary(old, new, base, releases, languages, resources, config.names_lang)
     click.echo(to_markdown(report) if fmt == "markdown" else to_text(report), nl=False)
 
 
@@ -399,11 +399,19 @@ def review() -> None:
     "--output",
     "output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="XLIFF file to write (default: standard output).",
+    help="File to write (default: standard output); missing folders are created.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xliff", "po"]),
+    help="XLIFF 1.2 for CAT tools or gettext PO for Weblate/Pootle/Virtaal (default: from -o's suffix, else xliff).",
 )
 @click.pass_context
-def review_export(ctx: click.Context, lang: str, sources: tuple[Path, ...], output: Path | None) -> None:
-    """XLIFF of every segment of SOURCES (default: the configured corpus) with memory or machine drafts."""
+def review_export(
+    ctx: click.Context, lang: str, sources: tuple[Path, ...], output: Path | None, fmt: str | None
+) -> None:
+    """XLIFF or PO of every segment of SOURCES (default: the configured corpus) with memory or machine drafts."""
     from .errors import OutputError
     from .glossary.load import load_glossary
     from .publish import build_resources, check_sources
@@ -414,20 +422,20 @@ def review_export(ctx: click.Context, lang: str, sources: tuple[Path, ...], outp
     config = _config(ctx)
     if lang not in config.languages:
         raise click.BadParameter(f"'{lang}' is not a configured language", param_hint="--lang")
-    if output is not None and not output.parent.is_dir():  # said before any work; no folder is created
-        raise OutputError(f"{output}: cannot write: folder {output.parent} does not exist")
+    fmt = fmt or ("po" if output is not None and output.suffix.lower() in (".po", ".pot") else "xliff")
     releases, _findings = check_sources(config, sources or config.corpus)
     glossary_ = load_glossary(config.glossary_dir, _scripts(config))
     with build_resources(config, glossary_, {r.source_lang for r in releases}, [lang]) as resources:
-        data = export_review(releases, lang, resources, policy=MachinePolicy.of(config.translation))
+        data = export_review(releases, lang, resources, policy=MachinePolicy.of(config.translation), fmt=fmt)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
         try:
+            output.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(output, data)
         except OSError as exc:
             raise OutputError(f"{output}: cannot write: {exc.strerror or exc}") from None
-        _err(f"wrote {output} ({len(releases)} release(s), language {lang})")
+        _err(f"wrote {output} ({len(releases)} release(s), language {lang}, {fmt})")
 
 
 @review.command(name="diff")
@@ -453,19 +461,33 @@ def review_diff(ctx: click.Context, base: str, fmt: str) -> None:
     show_default=True,
     help="Record the sentences as reviewed translations or as the project's reference translations.",
 )
+@click.option(
+    "--accept",
+    "accept",
+    multiple=True,
+    metavar="UNIT_ID",
+    help="Accept this segment's QA errors on purpose (recorded in the memory entry); repeatable.",
+)
 @click.pass_context
 def review_import(
-    ctx: click.Context, file: Path, sources: tuple[Path, ...], lang: str | None, origin: str
+    ctx: click.Context,
+    file: Path,
+    sources: tuple[Path, ...],
+    lang: str | None,
+    origin: str,
+    accept: tuple[str, ...],
 ) -> None:
-    """Validate FILE and add its approved sentences to the memory (all or nothing)."""
+    """Validate FILE (XLIFF or PO) and add its approved sentences to the memory (all or nothing)."""
     from .glossary.load import load_glossary
     from .publish import check_sources
-    from .review import import_xliff
+    from .review_import import import_review
 
     config = _config(ctx)
     releases, _findings = check_sources(config, sources or config.corpus)
     glossary_ = load_glossary(config.glossary_dir, _scripts(config))
-    result = import_xliff(file, config.memory_dir, releases, glossary_, list(config.languages), lang, origin)
+    result = import_review(
+        file, config.memory_dir, releases, glossary_, list(config.languages), lang, origin, accept
+    )
     for line in result.warnings:
         _err(f"warning: {line}")
     click.echo(f"{file}: {result.summary()}")

@@ -74,7 +74,7 @@ def translate_detail(
     target_lang: str,
     pinner: Pinner | None = None,
 ) -> list[dict[str, object]]:
-    """One object per input line: ``source``, ``text``, ``score`` (mean of its sentences), ``checks``, ``segments``.
+    """One object per non-blank input line: ``source``, ``text``, ``score`` (mean of its sentences), ``checks``, ``segments``.
 
     The same single batch as :func:`translate_text`; each sentence is scored as the build scores it
     (engine confidence lowered by failed QA checks, :func:`ggmulti.translate.stage.quality_score`).
@@ -85,7 +85,7 @@ def translate_detail(
     from .translate.qa import QaChecker, QaFinding
     from .translate.stage import qa_findings, quality_score
 
-    lines = text.splitlines()
+    lines = [line for line in text.splitlines() if line.strip()]  # a blank line is no sentence to score
     paragraphs = [split_sentences(line, source_lang) for line in lines]
     flat = [s for para in paragraphs for s in para]
     if pinner is not None:

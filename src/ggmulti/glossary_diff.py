@@ -1,4 +1,10 @@
-"""`glossary diff --base REV`: what a glossary change does, for reviewers of the pull request."""
+"""`glossary diff --base REV`: what a glossary change does, for reviewers of the pull request.
+
+The whole effect, per affected release and per language: every sentence and title whose text
+changes, every row the "Names in this release" table gains, loses or changes (the source-language
+edition included), and, only where it is so, that a language has nothing to compare in that release
+and why. Entry fields are shown as the reviewer wrote them: no default filled in for an added entry.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from .gitrev import run_git
 from .glossary.load import load_texts
 from .glossary.match import Matcher, contains_form, replace_form
 from .glossary.model import Glossary, Term
-from .model import Release
+from .model import Release, TranslatedRelease
 from .translate.api import Resources, Unavailable
 from .translate.stage import TranslationStage
 
@@ -44,13 +50,36 @@ class SegmentChange:
 
 
 @dataclass(frozen=True)
+class NameChange:
+    """A row of an edition's "Names in this release" table that the change adds, removes or alters."""
+
+    release_id: str
+    lang: str
+    term_id: str
+    status: str  # added | removed | changed
+    before: str  # "name (original)"; empty when added
+    after: str
+
+
+@dataclass(frozen=True)
+class Untouched:
+    """A language with nothing to compare in one release, and why."""
+
+    release_id: str
+    lang: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class DiffReport:
     base: str
     entries: tuple[EntryChange, ...]
     segments: tuple[SegmentChange, ...]
     releases_scanned: int
     releases_affected: tuple[str, ...] = ()
-    unavailable: tuple[tuple[str, str], ...] = ()  # (language, why nothing can be compared there)
+    unavailable: tuple[Untouched, ...] = ()
+    names: tuple[NameChange, ...] = ()
+    titles: tuple[tuple[str, str], ...] = ()  # (release id, title) of every affected release
 
 
 def _git(args: Sequence[str], cwd: Path) -> str:
@@ -75,13 +104,16 @@ def glossary_texts_at(rev: str, directory: Path) -> dict[str, str]:
     return texts
 
 
-def _fields(term: Term) -> dict[str, str]:
+def _fields(term: Term, written_only: bool = False) -> dict[str, str]:
+    """The entry's fields in the order a YAML entry lists them; ``written_only``: no defaults."""
     out = {f"forms.{k}": v for k, v in term.forms.items()}
     out.update({f"variants.{k}": ", ".join(v) for k, v in term.variants.items()})
     out.update({f"spoken.{k}": v for k, v in term.spoken.items()})
     out["dnt"] = "yes" if term.dnt else "no"
     out["review"] = ", ".join(term.review)
     out["note"] = term.note
+    if written_only:
+        out = {k: v for k, v in out.items() if v and not (k == "dnt" and v == "no")}
     return out
 
 
@@ -90,12 +122,12 @@ def entry_changes(old: Glossary, new: Glossary) -> list[EntryChange]:
     changes = []
     for tid in sorted(set(before) | set(after)):
         a, b = before.get(tid), after.get(tid)
-        fa = _fields(a) if a else {}
-        fb = _fields(b) if b else {}
+        one_side = a is None or b is None  # added or removed: show what is written, nothing implied
+        fa = _fields(a, one_side) if a else {}
+        fb = _fields(b, one_side) if b else {}
+        keys = list(dict.fromkeys([*fb, *fa]))
         fields = tuple(
-            FieldChange(k, fa.get(k, ""), fb.get(k, ""))
-            for k in sorted(set(fa) | set(fb))
-            if fa.get(k, "") != fb.get(k, "")
+            FieldChange(k, fa.get(k, ""), fb.get(k, "")) for k in keys if fa.get(k, "") != fb.get(k, "")
         )
         if not fields:
             continue
@@ -110,6 +142,35 @@ def _affects_output(change: EntryChange) -> bool:
     return any(not f.field.startswith(("note", "review")) for f in change.fields)
 
 
+def names_table(tr: TranslatedRelease, glossary: Glossary, names_lang: str) -> dict[str, str]:
+    """Term id -> "name (original)", as an edition's "Names in this release" table shows it (render/html.py)."""
+    terms = glossary.by_id()
+    found: dict[str, str] = {}
+    for seg in tr.segments:
+        for check in seg.terms:
+            term = terms.get(check.term_id)
+            if term is None or not check.pinned or check.term_id in found:
+                continue
+            original = term.forms.get(names_lang)
+            shown = check.expected or term.forms.get(tr.lang)
+            if not original or not shown or tr.lang == names_lang or shown == original:
+                continue
+            found[check.term_id] = f"{shown} ({original})"
+    return found
+
+
+def _name_changes(
+    release_id: str, lang: str, before: dict[str, str], after: dict[str, str]
+) -> list[NameChange]:
+    out = []
+    for tid in dict.fromkeys([*after, *before]):
+        b, a = before.get(tid, ""), after.get(tid, "")
+        if b != a:
+            status = "added" if not b else "removed" if not a else "changed"
+            out.append(NameChange(release_id, lang, tid, status, b, a))
+    return out
+
+
 def diff(
     old: Glossary,
     new: Glossary,
@@ -117,12 +178,14 @@ def diff(
     releases: Sequence[Release],
     languages: Sequence[str],
     resources: Resources,
+    names_lang: str = "ko",
 ) -> DiffReport:
-    """Entry changes, and for every segment containing a changed term, its text before and after."""
+    """Entry changes, and per affected release and language every output that changes, before and after."""
     entries = entry_changes(old, new)
     changed_ids = {e.id for e in entries if _affects_output(e)}
     segments: list[SegmentChange] = []
-    unavailable: dict[str, str] = {}
+    names: list[NameChange] = []
+    unavailable: list[Untouched] = []
     touched: list[Release] = []
     if changed_ids:
         stage_old = TranslationStage(Resources(resources.translators, resources.memories, old))
@@ -140,9 +203,7 @@ def diff(
                 for h in m.find(text)
             )
         ]
-        for lang in languages:
-            if not touched or all(r.source_lang == lang for r in touched):
-                continue
+        for lang in languages if touched else ():
             before_all = stage_old.run(touched, lang)
             after_all = stage_new.run(touched, lang)
             for release in touched:
@@ -150,35 +211,43 @@ def diff(
                 if isinstance(b, Unavailable) or isinstance(a, Unavailable):
                     missing = b if isinstance(b, Unavailable) else a
                     assert isinstance(missing, Unavailable)
-                    unavailable.setdefault(lang, missing.reason)
+                    unavailable.append(Untouched(release.id, lang, missing.reason))
                     continue
+                names += _name_changes(
+                    release.id, lang, names_table(b, old, names_lang), names_table(a, new, names_lang)
+                )
                 for sb, sa in zip(b.segments, a.segments, strict=True):
                     ids = {c.term_id for c in (*sb.terms, *sa.terms)}
-                    if ids & changed_ids and (sb.text != sa.text or sb.terms != sa.terms):
-                        missed = [f"{c.term_id} missed: {c.reason}" for c in sa.terms if not c.pinned]
-                        kept = _kept_old_forms(old, new, sorted(ids & changed_ids), sa.text, release, lang)
-                        note = "; ".join(
-                            [*kept, *missed, *([f"memory needs re-review: {sa.review}"] if sa.review else [])]
+                    if not ids & changed_ids or (
+                        sb.text == sa.text and (lang == release.source_lang or sb.terms == sa.terms)
+                    ):
+                        continue  # the source edition's text never changes; only its names table can
+                    missed = [f"{c.term_id} missed: {c.reason}" for c in sa.terms if not c.pinned]
+                    kept = _kept_old_forms(old, new, sorted(ids & changed_ids), sa.text, release, lang)
+                    note = "; ".join(
+                        [*kept, *missed, *([f"memory needs re-review: {sa.review}"] if sa.review else [])]
+                    )
+                    segments.append(
+                        SegmentChange(
+                            release.id,
+                            release.title,
+                            sb.segment.key,
+                            lang,
+                            sb.segment.text,
+                            sb.text,
+                            sa.text,
+                            note,
                         )
-                        segments.append(
-                            SegmentChange(
-                                release.id,
-                                release.title,
-                                sb.segment.key,
-                                lang,
-                                sb.segment.text,
-                                sb.text,
-                                sa.text,
-                                note,
-                            )
-                        )
+                    )
     return DiffReport(
         base,
         tuple(entries),
         tuple(segments),
         len(releases),
         tuple(r.id for r in touched),
-        tuple(sorted(unavailable.items())),
+        tuple(unavailable),
+        tuple(names),
+        tuple((r.id, r.title) for r in touched),
     )
 
 
@@ -230,27 +299,34 @@ def to_markdown(report: DiffReport) -> str:
                     f"| `{e.id}` ({e.file}) | {e.status} | {f.field} | {_md(f.before)} | {_md(f.after)} |"
                 )
         lines.append("")
-    by_release: dict[str, list[SegmentChange]] = {}
-    for s in report.segments:
-        by_release.setdefault(s.release_id, []).append(s)
-    if by_release:
+    if report.titles:
         lines += ["### Affected releases", ""]
-    for rid, changes in by_release.items():
-        lines += [
-            f"#### `{rid}`: {_md(changes[0].title)}",
-            "",
-            "| segment | lang | before | after | note |",
-            "| --- | --- | --- | --- | --- |",
+    for rid, title in report.titles:
+        mine = [s for s in report.segments if s.release_id == rid]
+        rows = [
+            f"| {s.key.split(':', 1)[1]} | {s.lang} | {_md(s.before)} | {_md(s.after)} | {_md(s.note)} |"
+            for s in sorted(mine, key=lambda s: s.lang)
         ]
-        for s in changes:
-            lines.append(
-                f"| {s.key.split(':', 1)[1]} | {s.lang} | {_md(s.before)} | {_md(s.after)} | {_md(s.note)} |"
-            )
-        lines.append("")
-    if report.unavailable and report.releases_affected:
-        lines += ["### Languages with nothing to compare", ""]
-        lines += [f"- **{lang}**: {_md(reason)}" for lang, reason in report.unavailable]
-        lines.append("")
+        rows += [
+            f"| names table | {n.lang} | {_md(n.before)} | {_md(n.after)} | row {n.status} ({n.term_id}) |"
+            for n in report.names
+            if n.release_id == rid
+        ]
+        lines += [f"#### `{rid}`: {_md(title)}", ""]
+        if rows:
+            lines += [
+                "| segment | lang | before | after | note |",
+                "| --- | --- | --- | --- | --- |",
+                *rows,
+                "",
+            ]
+        else:
+            lines += ["No published text changes in this release.", ""]
+        idle = [u for u in report.unavailable if u.release_id == rid]
+        if idle:
+            lines += [f"Nothing to compare in `{rid}`:", ""]
+            lines += [f"- **{u.lang}**: {_md(u.reason)}" for u in idle]
+            lines.append("")
     if report.releases_affected:
         lines += [
             "Releases containing a changed term: " + ", ".join(f"`{r}`" for r in report.releases_affected),
@@ -276,7 +352,11 @@ def to_text(report: DiffReport) -> str:
         if report.releases_affected
         else []
     )
-    lines += [f"{lang}: nothing to compare ({reason})" for lang, reason in report.unavailable]
+    lines += [
+        f"{n.release_id} names table [{n.lang}]: {n.status} {n.term_id}: {n.before!r} -> {n.after!r}"
+        for n in report.names
+    ]
+    lines += [f"{u.release_id} [{u.lang}]: nothing to compare ({u.reason})" for u in report.unavailable]
     if not report.entries:
         lines.append("no glossary entries changed")
     return "\n".join(lines) + "\n"

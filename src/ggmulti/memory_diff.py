@@ -1,16 +1,21 @@
 """`review diff --base REV`: which approved sentences a pull request adds, changes or removes, per language.
 
-Reviewers of a memory change see the sentences before and after, not XML.
+Reviewers of a memory change see the sentences before and after, not XML: per release, in reading
+order (title, then paragraph by paragraph), with the segment each was approved for and any QA error
+a reviewer accepted on purpose.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import MemoryFileError
 from .gitrev import run_git
-from .translate.memory import TranslationMemory
+from .translate.memory import MemoryEntry, TranslationMemory
+
+_SEGMENT = re.compile(r"^(?P<release>.+?):(?:title|p(?P<p>\d+):s(?P<s>\d+))$")
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,22 @@ class SentenceChange:
     source: str
     before: str
     after: str
+    segment: str = ""  # the segment it was approved for ("release:p0:s1")
+    accepted: tuple[str, ...] = ()  # QA errors a reviewer accepted on purpose (after the change)
+
+    @property
+    def release(self) -> str:
+        m = _SEGMENT.match(self.segment)
+        return m["release"] if m else ""
+
+    def reading_order(self) -> tuple[str, int, int, str]:
+        """Release, then the title, then paragraph and sentence; entries with no segment last."""
+        m = _SEGMENT.match(self.segment)
+        if m is None:
+            return ("\uffff", 0, 0, self.source)
+        if m["p"] is None:
+            return (m["release"], -1, -1, self.source)
+        return (m["release"], int(m["p"]), int(m["s"]), self.source)
 
 
 def _git(args: list[str], cwd: Path) -> str | None:
@@ -59,19 +80,37 @@ def memory_changes(memory_dir: Path, rev: str) -> list[SentenceChange]:
         old_bytes = _at(rev, path, top)
         old = TranslationMemory.parse(old_bytes, f"{rev}:{name}", src, tgt) if old_bytes else None
         new = TranslationMemory.load(path, src, tgt)
-        before = {e.source: e.target for e in old.entries()} if old else {}
-        after = {e.source: e.target for e in new.entries()}
-        for source in sorted(set(before) | set(after)):
+        before: dict[str, MemoryEntry] = {e.source: e for e in old.entries()} if old else {}
+        after: dict[str, MemoryEntry] = {e.source: e for e in new.entries()}
+        found = []
+        for source in set(before) | set(after):
             b, a = before.get(source), after.get(source)
-            if b == a:
+            if (b and (b.target, b.accepted)) == (a and (a.target, a.accepted)):
                 continue
             status = "added" if b is None else "removed" if a is None else "changed"
-            changes.append(SentenceChange(pair, status, source, b or "", a or ""))
+            either = a or b
+            assert either is not None
+            found.append(
+                SentenceChange(
+                    pair,
+                    status,
+                    source,
+                    b.target if b else "",
+                    a.target if a else "",
+                    segment=either.key,
+                    accepted=a.accepted if a else (),
+                )
+            )
+        changes += sorted(found, key=SentenceChange.reading_order)
     return changes
 
 
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ") or "—"
+
+
+def _accepted(change: SentenceChange) -> str:
+    return "; ".join(change.accepted)
 
 
 def to_markdown(rev: str, changes: list[SentenceChange]) -> str:
@@ -84,14 +123,25 @@ def to_markdown(rev: str, changes: list[SentenceChange]) -> str:
         lines += [
             f"### {pair}: {counts['added']} added, {counts['changed']} changed, {counts['removed']} removed",
             "",
-            "| change | source | before | after |",
-            "| --- | --- | --- | --- |",
-            *(f"| {c.status} | {_md(c.source)} | {_md(c.before)} | {_md(c.after)} |" for c in mine),
+            "In reading order per release. *QA accepted*: a check the reviewer accepted on purpose.",
+            "",
+            "| release | segment | change | source | before | after | QA accepted |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+            *(
+                f"| {_md(c.release)} | {_md(c.segment.removeprefix(c.release + ':'))} | {c.status} | {_md(c.source)} | {_md(c.before)} "
+                f"| {_md(c.after)} | {_md(_accepted(c))} |"
+                for c in mine
+            ),
             "",
         ]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def to_text(changes: list[SentenceChange]) -> str:
-    out = [f"{c.pair} {c.status}: {c.source!r}: {c.before!r} -> {c.after!r}" for c in changes]
+    out = []
+    for c in changes:
+        line = f"{c.pair} {c.segment or '-'} {c.status}: {c.source!r}: {c.before!r} -> {c.after!r}"
+        if c.accepted:
+            line += f" [qa-accepted: {_accepted(c)}]"
+        out.append(line)
     return "\n".join(out or ["no approved sentence changed"]) + "\n"

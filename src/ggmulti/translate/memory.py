@@ -46,6 +46,7 @@ class MemoryEntry:
     terms: Mapping[str, str] = field(default_factory=dict)  # term id -> approved form when approved
     needs_review: str = ""  # why a reviewer should look again; empty when approved as is
     qa: tuple[str, ...] = ()  # QA warnings accepted at import ("length-ratio: ..."), kept for readers
+    accepted: tuple[str, ...] = ()  # QA errors a reviewer accepted on purpose ("number-mismatch: ...")
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,7 @@ class TranslationMemory:
                     terms=_terms_parse(notes.get("terms", "")),
                     needs_review=notes.get("needs-review", "") if not unit.isapproved() else "",
                     qa=tuple(w for w in notes.get("qa", "").split(QA_SEP) if w),
+                    accepted=tuple(w for w in notes.get("qa-accepted", "").split(QA_SEP) if w),
                 )
             )
         return cls(source_lang, target_lang, entries)
@@ -199,6 +201,8 @@ class TranslationMemory:
                 notes.append(f"needs-review: {entry.needs_review}")
             if entry.qa:
                 notes.append("qa: " + QA_SEP.join(" ".join(w.split()) for w in entry.qa))
+            if entry.accepted:
+                notes.append("qa-accepted: " + QA_SEP.join(" ".join(w.split()) for w in entry.accepted))
             unit.addnote("\n".join(notes), origin=NOTE_FROM)
             unit.markapproved(not entry.needs_review)
             unit.set_state_n(unit.S_SIGNED_OFF if not entry.needs_review else unit.S_NEEDS_REVIEW)
