@@ -163,6 +163,10 @@ ARCHIVES: dict[str, tuple[dict[str, bytes | str], tuple[str, ...]]] = {
     "control-char": ({**GOOD, "p/a\nb": "x"}, ("unsafe member path",)),
     "reserved-record": ({**GOOD, "p/.ggmulti-install.json": "{}"}, ("reserves",)),
     "dotdot": ({**GOOD, "p/../../evil": "x"}, ("unsafe member path",)),
+    "deep-metadata": (
+        {**GOOD, "p/metadata.json": "[" * 100_000 + "]" * 100_000},
+        ("p/metadata.json", "nested"),
+    ),
 }
 
 
@@ -248,6 +252,13 @@ def test_a_fifo_is_not_waited_on(home: Home) -> None:
     os.mkfifo(fifo)
     assert_one_line(home.run("install", str(fifo), timeout=30), f"{fifo}: not a regular file")
     home.assert_untouched()
+
+
+def test_a_fifo_lock_file_is_not_waited_on(home: Home) -> None:
+    fifo = home.tmp / "fifo.lock"
+    os.mkfifo(fifo)
+    proc = home.run("--lock", str(fifo), "list", timeout=30)
+    assert_one_line(proc, str(fifo), "named pipe")
 
 
 _PART = st.sampled_from(["p", "x", "X", "model", "model.bin", ".", "", "..", "é", "e\u0301"])

@@ -19,8 +19,10 @@ from .glossary.match import capitalised
 from .glossary.model import Glossary
 from .glossary.pin import Pinner
 from .model import Layer, Origin, Release, TranslatedSegment
+from .readpolicy import read_bytes
 from .translate.api import Resources, Unavailable
 from .translate.memory import (
+    MAX_MEMORY_BYTES,
     NOTE_FROM,
     MemoryEntry,
     TranslationMemory,
@@ -218,10 +220,7 @@ def import_xliff(
 ) -> ImportResult:
     """Validate every unit, then add the approved ones to the memory in one atomic write (or none)."""
     where = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ReviewError([f"{where}: cannot read: {exc.strerror}"]) from None
+    data = read_bytes(path, limit=MAX_MEMORY_BYTES, fail=lambda m: ReviewError([m]), what="XLIFF file")
     safe_xml_bytes(data, where)
     try:
         store: Any = xliff.xlifffile.parsestring(data)

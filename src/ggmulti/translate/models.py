@@ -27,7 +27,6 @@ import socket
 import stat
 import tempfile
 import threading
-import tomllib
 import unicodedata
 import urllib.error
 import urllib.parse
@@ -40,6 +39,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any, BinaryIO
 
 from ..errors import EngineUnavailable, GgmultiError, ModelError
+from ..readpolicy import loads_json, loads_toml, read_bytes, read_text
 from ..store import atomic_write
 from .limits import NETWORK_DEADLINE, NETWORK_TIMEOUT, PUBLIC_INDEX_URL
 
@@ -54,6 +54,7 @@ MAX_MEMBER_RATIO = 200  # one member: uncompressed <= this x compressed, once pa
 RATIO_FREE_MEMBER = 1024**2
 MAX_MEMBERS = 10_000
 MAX_METADATA_BYTES = 1024**2
+MAX_LOCK_BYTES = 1024**2
 MAX_DOWNLOAD_BYTES = 4 * 1024**3  # when the index declares no size
 MAX_INDEX_BYTES = 32 * 1024**2
 
@@ -181,28 +182,21 @@ def parse_metadata(meta: object, where: str) -> PackageMeta:
 
 
 def _parse_metadata_json(raw: bytes, where: str) -> PackageMeta:
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ModelError(f"{where}: not valid JSON ({exc})") from exc
-    return parse_metadata(data, where)
+    return parse_metadata(loads_json(raw, where, ModelError), where)
 
 
 def read_package(folder: Path) -> InstalledModel:
     """One unpacked package folder; raises ModelError naming what is wrong with it."""
     meta_path = folder / "metadata.json"
-    try:
-        with meta_path.open("rb") as f:
-            raw = f.read(MAX_METADATA_BYTES + 1)
-    except OSError as exc:
-        raise ModelError(f"{meta_path}: cannot read ({exc.strerror or exc})") from exc
-    if len(raw) > MAX_METADATA_BYTES:
-        raise ModelError(f"{meta_path}: larger than {MAX_METADATA_BYTES} bytes")
+    raw = read_bytes(meta_path, limit=MAX_METADATA_BYTES, fail=ModelError, what="package metadata file")
     meta = _parse_metadata_json(raw, str(meta_path))
     sha: str | None = None
     file: str | None = None
-    with contextlib.suppress(OSError, ValueError):
-        record = json.loads((folder / INSTALL_RECORD).read_text(encoding="utf-8"))
+    with contextlib.suppress(ModelError):  # a missing or unreadable record only means unknown origin
+        where = folder / INSTALL_RECORD
+        record = loads_json(
+            read_bytes(where, limit=MAX_METADATA_BYTES, fail=ModelError), str(where), ModelError
+        )
         if isinstance(record, dict):
             sha = record.get("sha256") if isinstance(record.get("sha256"), str) else None
             file = record.get("file") if isinstance(record.get("file"), str) else None
@@ -265,12 +259,10 @@ def _toml_str(value: str) -> str:
 
 def read_lock(path: Path) -> dict[str, LockEntry]:
     """Pair name -> pinned package; an absent lock pins nothing."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return {}
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ModelError(f"{path}: unreadable lock file ({exc})") from exc
+    text = read_text(path, limit=MAX_LOCK_BYTES, fail=ModelError, what="lock file")
+    data = loads_toml(text, str(path), ModelError)
     entries: dict[str, LockEntry] = {}
     models = data.get("models", {})
     if not isinstance(models, dict):
