@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..errors import EngineUnavailable
 from ..languages import traits
 from .models import InstalledModel, find_model, installed_models, packages_dir, read_package
-from .window import PIECE_BEAM, split_tokens
+from .window import PIECE_BATCH, PIECE_BEAM, split_tokens
 
 if TYPE_CHECKING:
     from .api import Translator
@@ -140,7 +140,12 @@ class ArgosEngine:
         return [hyps for hyps, _scores in self.translate_tokens_scored(tokens, n)]
 
     def translate_tokens_scored(
-        self, tokens: Sequence[Sequence[str]], n: int, *, beam_size: int | None = None
+        self,
+        tokens: Sequence[Sequence[str]],
+        n: int,
+        *,
+        beam_size: int | None = None,
+        batch: int | None = None,
     ) -> list[tuple[list[list[str]], list[float]]]:
         """Like :meth:`translate_tokens`, with each hypothesis' mean token log-probability (same one call).
 
@@ -153,7 +158,7 @@ class ArgosEngine:
         results = translator.translate_batch(
             [list(t) for t in tokens],
             target_prefix=prefix,
-            max_batch_size=opts.batch_size(len(tokens)),
+            max_batch_size=batch or opts.batch_size(len(tokens)),
             batch_type=opts.batch_type,
             beam_size=max(beam_size or opts.beam_size, n),
             num_hypotheses=n,
@@ -204,7 +209,7 @@ class ArgosEngine:
             flat = [piece for k in split for piece in pieces[k]]
             # Greedy for the pieces of an over-long segment: its cost grows with its length, and a
             # wider beam would make a 50,000-character paragraph take many minutes (window.py).
-            parts = iter(self.translate_tokens_scored(flat, 1, beam_size=PIECE_BEAM))
+            parts = iter(self.translate_tokens_scored(flat, 1, beam_size=PIECE_BEAM, batch=PIECE_BATCH))
             joiner = traits(self.to_code).word_joiner
             for k in split:
                 done = [next(parts) for _ in pieces[k]]
