@@ -13,8 +13,8 @@ from pathlib import Path
 from bench.translate_bench import _fetch_model
 from ggmulti.glossary.load import load_glossary
 from ggmulti.glossary.pin import Pinner
+from ggmulti.translate.archive import install
 from ggmulti.translate.argos import Engines
-from ggmulti.translate.models import install
 
 ROOT = Path(__file__).resolve().parents[1]
 

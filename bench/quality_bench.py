@@ -84,7 +84,7 @@ def _models_dir(tmp: Path) -> Path:
     module = importlib.util.module_from_spec(spec)
     sys.modules["fetch_test_model"] = module
     spec.loader.exec_module(module)
-    from ggmulti.translate.models import install
+    from ggmulti.translate.archive import install
 
     install(module.fetch(), root=tmp)
     return tmp

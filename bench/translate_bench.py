@@ -203,8 +203,8 @@ def _run_worker(kind: str, models_dir: Path, scratch: Path) -> dict[str, Any]:
 
 
 def run() -> list[dict[str, object]]:
+    from ggmulti.translate.archive import install
     from ggmulti.translate.argos import DecodeOptions
-    from ggmulti.translate.models import install
 
     with tempfile.TemporaryDirectory(prefix="ggmulti-bench-") as tmp:
         scratch = Path(tmp)

@@ -79,7 +79,7 @@ def zh_en_argosmodel() -> Path:
 @pytest.fixture(scope="session")
 def zh_en_models_dir(zh_en_argosmodel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A models folder with the real zh->en package installed (shared read-only by the session)."""
-    from ggmulti.translate.models import install
+    from ggmulti.translate.archive import install
 
     root = tmp_path_factory.mktemp("zh-en-models")
     install(zh_en_argosmodel, root=root)

@@ -8,6 +8,7 @@ give the same ink. Pillow's basic layout, which does not shape, is the negative 
 from __future__ import annotations
 
 import io
+import itertools
 import shutil
 import struct
 import subprocess
@@ -24,6 +25,7 @@ from ggmulti.render import cover
 from ggmulti.render.cover import FontFace, find_font, layout_cover, podcast_cover
 
 PUBLISHER = "Gyeonggi Province"
+COVER = cover.COVER_SIZE
 # Strings whose shaping is visible: stacked Lao and Thai marks, Khmer coeng and reordered vowels,
 # Burmese medials and killed consonants, Devanagari conjuncts and candrabindu. The native names add
 # the Burmese medial ra drawn around its consonant and the Devanagari i-matra moved before a conjunct.
@@ -183,3 +185,35 @@ def test_without_raqm_no_cover_is_drawn(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(cover.features, "check_feature", lambda name: False)
     with pytest.raises(EngineUnavailable, match="libraqm"):
         podcast_cover("ພາສາລາວ", PUBLISHER, "lo", face, pub)
+
+
+LONG_PUBLISHER = (
+    "Gyeonggi Provincial Government Office of International Cooperation and Foreign Resident Support, Suwon"
+    " Branch"
+)
+
+
+@pytest.mark.parametrize(
+    "publisher",
+    [(LONG_PUBLISHER + ", Gyeonggi Province")[:120], "x" * 120, " ".join(["Gyeonggi"] * 33)[:300]],
+)
+def test_a_long_publisher_name_wraps_and_shrinks_to_show_it_whole(publisher: str) -> None:
+    _, face, pub = _faces("vi")
+    layout = layout_cover("Tiếng Việt", publisher, "vi", face, pub)
+    lines = layout.publisher
+    assert len(lines) > 1  # wrapped ...
+    assert "".join(line.text for line in lines).replace(" ", "") == publisher.replace(" ", "")  # ... whole
+    assert len({line.px for line in lines}) == 1 and lines[0].px >= int(COVER * 0.022)
+    rule_bottom = int(COVER * 0.655) + COVER // 280
+    for above, below in itertools.pairwise(lines):
+        assert above.box[3] <= below.box[1]  # lines do not overlap
+    for line in lines:
+        left, top, right, bottom = line.box
+        assert (
+            top > rule_bottom and bottom < COVER and left >= 0 and right <= COVER
+        )  # on the cover, below the rule
+    png = podcast_cover("Tiếng Việt", publisher, "vi", face, pub)
+    gray = np.asarray(Image.open(io.BytesIO(png)).convert("L")).astype(int)
+    for line in lines:  # every line is drawn: light ink inside its box
+        left, top, right, bottom = line.box
+        assert (gray[top : bottom + 1, left : right + 1] > 150).sum() > 50, line.text

@@ -418,7 +418,7 @@ def test_a_corrupt_cache_is_set_aside_and_rebuilt(project: Path, damage: str) ->
     path = cache_file(project)
     path.parent.mkdir()
     if damage == "garbage":
-        path.write_bytes(b"not a database\n" * 100)
+        path.write_bytes(b"SQLite format 3\x00" + b"not a database\n" * 100)  # a cache, damaged
     elif damage == "truncated":
         with TranslationCache(path) as cache:
             cache.put(CacheScope("en", "vi", "a" * 64, "fake"), {f"s{i}": [f"t{i}"] for i in range(2000)}, 1)
@@ -435,7 +435,7 @@ def test_a_corrupt_cache_is_set_aside_and_rebuilt(project: Path, damage: str) ->
     assert (path.parent / "translations.sqlite.corrupt-1").read_bytes() == damaged
     with sqlite3.connect(path) as db:  # a fresh, working cache in its place
         assert db.execute("SELECT COUNT(*) FROM translations").fetchone() == (0,)
-    path.write_bytes(b"broken again")
+    path.write_bytes(b"SQLite format 3\x00broken again")
     code, _stdout, err = ggmulti(project, "publish", "a", "--out", "out", "-q")
     assert code == 0, err
     assert "set aside as translations.sqlite.corrupt-2" in warning_lines(err)[0]

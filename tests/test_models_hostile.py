@@ -34,14 +34,10 @@ import ggmulti
 from ggmulti.cli import main
 from ggmulti.cli_models import translate_text
 from ggmulti.errors import EngineUnavailable, ModelError
-from ggmulti.translate.models import (
-    IndexEntry,
-    fetch,
-    install,
-    installed_models,
-    parse_index,
-    read_lock,
-)
+from ggmulti.translate.archive import install
+from ggmulti.translate.index import IndexEntry, fetch, parse_index
+from ggmulti.translate.lockfile import read_lock
+from ggmulti.translate.models import installed_models
 
 Build = Callable[..., Path]
 SRC = Path(ggmulti.__file__).resolve().parents[1]
@@ -151,9 +147,12 @@ ARCHIVES: dict[str, tuple[dict[str, bytes | str], tuple[str, ...]]] = {
     # 2 MB that would expand to 62 MB: past 20x the archive size, long before the 8 GiB cap
     "ratio-bomb": (
         {**GOOD, "p/sentencepiece.model": _noise(2_000_000), "p/model/model.bin": b"\0" * 60_000_000},
-        ("unpacks to more than", "20x its"),
+        ("unpacks to more than", "20x its", "past member 'p/model/model.bin'"),
     ),
-    "member-ratio": ({**GOOD, "p/model/model.bin": b"\0" * 5_000_000}, ("expands", "limit 200:1")),
+    "member-ratio": (
+        {**GOOD, "p/model/model.bin": b"\0" * 5_000_000},
+        ("'p/model/model.bin' expands", "limit 200:1"),
+    ),
     "double-slash": ({**GOOD, "p//metadata.json": META}, ("duplicate member 'p//metadata.json'",)),
     "dot-segment": ({**GOOD, "p/./model/model.bin": "y"}, ("duplicate member 'p/./model/model.bin'",)),
     "case-twins": ({**GOOD, "p/Sentencepiece.model": "y"}, ("duplicate member",)),
@@ -163,6 +162,10 @@ ARCHIVES: dict[str, tuple[dict[str, bytes | str], tuple[str, ...]]] = {
     "control-char": ({**GOOD, "p/a\nb": "x"}, ("unsafe member path",)),
     "reserved-record": ({**GOOD, "p/.ggmulti-install.json": "{}"}, ("reserves",)),
     "dotdot": ({**GOOD, "p/../../evil": "x"}, ("unsafe member path",)),
+    "deep-metadata": (
+        {**GOOD, "p/metadata.json": "[" * 100_000 + "]" * 100_000},
+        ("p/metadata.json", "nested"),
+    ),
 }
 
 
@@ -248,6 +251,13 @@ def test_a_fifo_is_not_waited_on(home: Home) -> None:
     os.mkfifo(fifo)
     assert_one_line(home.run("install", str(fifo), timeout=30), f"{fifo}: not a regular file")
     home.assert_untouched()
+
+
+def test_a_fifo_lock_file_is_not_waited_on(home: Home) -> None:
+    fifo = home.tmp / "fifo.lock"
+    os.mkfifo(fifo)
+    proc = home.run("--lock", str(fifo), "list", timeout=30)
+    assert_one_line(proc, str(fifo), "named pipe")
 
 
 _PART = st.sampled_from(["p", "x", "X", "model", "model.bin", ".", "", "..", "é", "e\u0301"])
@@ -459,6 +469,56 @@ def test_drip_fed_body_hits_the_deadline(home: Home, hostile: Hostile) -> None:
         f"{hostile.url}vi.argosmodel: not finished within 3 s (read timeout 2 s)",
     )
     assert "Traceback" not in line and time.monotonic() - started < 40
+    home.assert_untouched()
+
+
+def test_one_byte_every_two_seconds_ends_within_the_deadline(home: Home, hostile: Hostile) -> None:
+    """The issue's dripping server: each byte comes well within the read timeout."""
+    hostile.routes["/vi.argosmodel"] = hostile.stream(b"x", 2.0)
+    url = hostile.index([entry("vi.argosmodel")])
+    started = time.monotonic()
+    assert_one_line(
+        home.run("fetch", "vi", "--index", url, "--timeout", "5", "--deadline", "8", timeout=40),
+        f"{hostile.url}vi.argosmodel: not finished within 8 s",
+    )
+    assert time.monotonic() - started < 8 + 10  # the deadline, plus starting Python
+    home.assert_untouched()
+
+
+def test_a_transfer_slower_than_the_minimum_rate_is_stopped(hostile: Hostile, tmp_path: Path) -> None:
+    """With the default hour-long deadline a drip is still stopped: by the rate over a window."""
+    from ggmulti.translate.http import Limits, http_get
+
+    hostile.routes["/slow"] = hostile.stream(b"x" * 100, 0.2)  # 500 bytes/s: below 1024
+    got = bytearray()
+    started = time.monotonic()
+    with pytest.raises(ModelError, match=r"/slow: fewer than 1024 bytes/s for 2 s; stopped"):
+        http_get(hostile.url + "slow", got.extend, Limits(10**9, timeout=5, rate_window=2.0))
+    assert time.monotonic() - started < 10
+    assert 0 < len(got) < 2000
+
+
+def test_a_full_disk_is_reported_as_no_space_left(hostile: Hostile) -> None:
+    """/dev/full answers every write with ENOSPC, as a full file system does."""
+    from ggmulti.translate.http import Limits, file_sink, http_get
+
+    hostile.routes["/endless"] = hostile.stream(b"\0" * 65536, 0.0)
+    full = Path("/dev/full")
+    with full.open("wb", buffering=0) as out, pytest.raises(ModelError) as err:
+        http_get(hostile.url + "endless", file_sink(out, full), Limits(10**9, timeout=5, deadline=30))
+    assert str(err.value) == "/dev/full: no space left on the device (download stopped and removed)"
+
+
+def test_a_content_length_that_is_not_a_number_is_refused(home: Home, hostile: Hostile) -> None:
+    def answer(h: http.server.BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Length", "12abc")
+        h.end_headers()
+        h.wfile.write(b"PK\x03\x04" + b"x" * 8)
+
+    hostile.routes["/vi.argosmodel"] = answer
+    url = hostile.index([entry("vi.argosmodel")])
+    assert_one_line(home.run("fetch", "vi", "--index", url), "invalid Content-Length '12abc'")
     home.assert_untouched()
 
 

@@ -286,3 +286,22 @@ def test_encoding_is_deterministic(spoken: list[SpokenParagraph], encoded: Encod
 
 def test_language_codes() -> None:
     assert [iso639_2(x) for x in ("vi", "zh-Hans", "hi", "en", "xx")] == ["vie", "zho", "hin", "eng", "und"]
+
+
+def test_4000_paragraphs_are_grouped_into_the_255_chapters_id3_holds(tmp_path: Path) -> None:
+    """A CTOC counts its children in one byte: beyond 255 paragraphs, chapters hold groups of them."""
+    tone = Speech(b"\0\1" * (SAMPLE_RATE // 50), SAMPLE_RATE)  # 20 ms per paragraph
+    paragraphs = [_one(f"Paragraph {n} of the release.", tone) for n in range(4000)]
+    audio = encode_edition(paragraphs, TAGS)
+    assert len(audio.chapters) == 4000  # captions and EPUB overlays keep every paragraph
+    path = tmp_path / "long.mp3"
+    path.write_bytes(audio.mp3)
+    id3 = ID3(path)
+    (toc,) = id3.getall("CTOC")
+    chapters = sorted(id3.getall("CHAP"), key=lambda c: c.start_time)
+    assert len(toc.child_element_ids) == len(chapters) == 250  # 4000 / ceil(4000 / 255) = 16 per chapter
+    assert chapters[0].start_time == 0
+    assert all(a.end_time == b.start_time for a, b in itertools.pairwise(chapters))  # no second left out
+    assert chapters[-1].end_time == round(audio.chapters[-1].end * 1000 / SAMPLE_RATE)
+    assert str(chapters[1].sub_frames["TIT2"]) == "16. Paragraph 16 of the release. (17-32)"
+    assert id3.getall("USLT")[0].text.count("\n\n") == 3999  # the transcript keeps every paragraph

@@ -15,16 +15,11 @@ from pathlib import Path
 import pytest
 
 from ggmulti.cli import main
-from ggmulti.errors import EngineUnavailable, GgmultiError
-from ggmulti.translate.models import (
-    ModelError,
-    fetch,
-    install,
-    installed_models,
-    packages_dir,
-    read_lock,
-    remove,
-)
+from ggmulti.errors import EngineUnavailable, GgmultiError, ModelError
+from ggmulti.translate.archive import install, remove
+from ggmulti.translate.index import fetch
+from ggmulti.translate.lockfile import read_lock
+from ggmulti.translate.models import installed_models, packages_dir
 
 Build = Callable[..., Path]
 

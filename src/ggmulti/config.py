@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from .errors import ConfigError
 from .languages import BUILTIN, Traits
+from .readpolicy import MAX_CONFIG_BYTES, loads_toml, read_text
 
 CONFIG_NAME = "ggmulti.toml"
 
@@ -47,13 +48,38 @@ def _web_url(value: str | None) -> str | None:
         parts is None
         or parts.scheme.lower() not in ("http", "https")
         or not parts.hostname
-        or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in value)
+        or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F or c in _URL_FORBIDDEN for c in value)
     ):
         raise ValueError(f"{value[:60]!r} is not an http(s) URL (e.g. https://www.gg.go.kr/)")
     return value
 
 
 LanguageCode = Annotated[str, AfterValidator(_language_code)]
+
+# Characters a URL written into feeds, pages and XML attributes may not carry unescaped (RFC 3986
+# excludes them; quotes would end an attribute in a template that forgot to escape).
+_URL_FORBIDDEN = frozenset("\"'<>\\^`{|}")
+_PLAIN_MAX = 300  # characters in a name or title shown on pages, covers and tags
+
+
+def _plain_text(value: str) -> str:
+    """Names and titles reach HTML, XML, PDF and ID3 tags: printable text only, one line, bounded."""
+    bad = next((c for c in value if unicodedata.category(c) in ("Cc", "Cs", "Co") or _noncharacter(c)), None)
+    if bad is not None:
+        raise ValueError(
+            f"contains the control or unassigned character U+{ord(bad):04X}; only printable text"
+        )
+    if len(value) > _PLAIN_MAX:
+        raise ValueError(f"{len(value)} characters is over the {_PLAIN_MAX}-character limit")
+    return value
+
+
+def _noncharacter(c: str) -> bool:
+    n = ord(c)
+    return 0xFDD0 <= n <= 0xFDEF or (n & 0xFFFE) == 0xFFFE
+
+
+PlainText = Annotated[str, AfterValidator(_plain_text)]
 
 
 class _Strict(BaseModel):
@@ -62,8 +88,8 @@ class _Strict(BaseModel):
 
 class LanguageConfig(_Strict):
     code: str
-    name: str
-    native_name: str
+    name: PlainText
+    native_name: PlainText
     bcp47: str
     script: str = Field(pattern=r"^[A-Z][a-z]{3}$")
     font: str
@@ -82,10 +108,12 @@ class LanguageConfig(_Strict):
 
 
 class PublisherConfig(_Strict):
-    name: str = "Gyeonggi Province"
+    name: PlainText = "Gyeonggi Province"
     url: Annotated[str | None, AfterValidator(_web_url)] = None
-    site_title: str = "Gyeonggi Province press releases"
-    email: str | None = None  # the podcast feeds' owner (Apple Podcasts writes to it to verify the feed)
+    site_title: PlainText = "Gyeonggi Province press releases"
+    email: PlainText | None = (
+        None  # the podcast feeds' owner (Apple Podcasts writes to it to verify the feed)
+    )
     podcast_category: str = "Government"  # an Apple Podcasts category
 
 
@@ -226,6 +254,10 @@ def _message(msg: str) -> str:
     return msg.removeprefix("Value error, ")  # pydantic's wrapper around our own validators' words
 
 
+def _config_error(message: str) -> ConfigError:
+    return ConfigError([message])
+
+
 def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
     """Load ``path`` (or the nearest ggmulti.toml), collecting every problem before failing once."""
     if path is None:
@@ -236,14 +268,8 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
     if path is not None:
         label = str(path)
         root = path.resolve().parent
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ConfigError([f"{label}: cannot read: {exc.strerror}"]) from exc
-        except UnicodeDecodeError as exc:
-            raise ConfigError([f"{label}: not UTF-8 text"]) from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError([f"{label}: invalid TOML: {exc}"]) from exc
+        text = read_text(path, limit=MAX_CONFIG_BYTES, fail=_config_error, what="configuration file")
+        data = loads_toml(text, label, _config_error)
 
     problems: list[str] = []
     try:

@@ -1,9 +1,8 @@
 """The input policy, in one place: which files a source may be, how much of them is read, and YAML
 without surprises. ingest.py parses formats; this module decides what reaches the parsers.
 
-- A source is a regular file. FIFOs, devices and sockets are refused before they are opened (and the
-  open is non-blocking, then re-checked), so a pipe cannot hang a build and ``/dev/zero`` cannot fill
-  memory. At most ``MAX_SOURCE_BYTES`` are read, whatever the file claims its size is.
+- A source is a regular file of at most ``MAX_SOURCE_BYTES``, read by the policy every file ggmulti
+  opens follows (readpolicy.py): FIFOs, devices and sockets refused without blocking.
 - Folders are walked without following links: a symbolic link inside a folder is read only when it
   resolves inside that folder, hidden entries are skipped, and excluded folders (the output folder) are
   never entered.
@@ -15,7 +14,6 @@ without surprises. ingest.py parses formats; this module decides what reaches th
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,60 +21,23 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
+from .readpolicy import read_bytes
+from .readpolicy import shown as shown
 
 MAX_SOURCE_BYTES = 20 * 1024 * 1024  # a feed may hold many releases
 MAX_YAML_DEPTH = 8
 _PLAIN_TAGS = frozenset(
     f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str", "bool", "null", "int", "float", "timestamp")
 )
-_KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
-def shown(path: Path | str) -> str:
-    """A path as text that is safe to print: undecodable bytes in file names become escapes."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
-
-
-def _not_regular(mode: int) -> str | None:
-    if stat.S_ISREG(mode):
-        return None
-    return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
 
 
 def read_regular_file(path: Path, *, limit: int = MAX_SOURCE_BYTES, name: Path | None = None) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes, or InputError naming ``name`` (or path)."""
-    where = shown(name or path)
-    try:
-        # stat before open: opening a FIFO for reading blocks until a writer comes, a tape rewinds.
-        info = os.stat(path)
-        kind = _not_regular(info.st_mode)
-        if kind == "a folder":
-            raise InputError(f"{where}: is a folder")
-        if kind is not None:
-            raise InputError(f"{where}: is {kind}, not a regular file; sources must be regular files")
-        if info.st_size > limit:
-            raise InputError(f"{where}: {info.st_size:,} bytes is over the {limit:,}-byte limit for a source")
-        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
-        if name is not None and name != path:  # a link already resolved: the target must not move
-            flags |= getattr(os, "O_NOFOLLOW", 0)
-        fd = os.open(path, flags)
-        with os.fdopen(fd, "rb") as handle:
-            if _not_regular(os.fstat(handle.fileno()).st_mode) is not None:  # swapped since the stat
-                raise InputError(f"{where}: changed into something other than a regular file while read")
-            data = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise InputError(f"{where}: no such file or folder") from None
-    except OSError as exc:
-        raise InputError(f"{where}: cannot read: {exc.strerror}") from None
-    if len(data) > limit:
-        raise InputError(f"{where}: over the {limit:,}-byte limit for a source (it grew while read)")
-    return data
+    """The bytes of a regular file of at most ``limit`` bytes, or InputError naming ``name`` (or path).
+
+    A link already resolved (``name`` differs) is opened with O_NOFOLLOW: its target must not move.
+    """
+    nofollow = name is not None and name != path
+    return read_bytes(path, limit=limit, fail=InputError, what="source", name=name, nofollow=nofollow)
 
 
 @dataclass(frozen=True)

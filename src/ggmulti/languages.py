@@ -42,6 +42,10 @@ _UNSPACED_SENTENCES = frozenset({"Hans", "Hant", "Jpan", "Khmr", "Mymr", "Mong"}
 _CASED = frozenset({"Latn", "Cyrl", "Grek", "Armn"})
 
 
+# Scripts written right to left: pages, PDFs, EPUBs and bundle indexes get dir="rtl".
+_RIGHT_TO_LEFT = frozenset({"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg", "Mand", "Samr", "Yezi"})
+
+
 @dataclass(frozen=True)
 class Traits:
     script: str  # ISO 15924, e.g. "Latn", "Laoo"
@@ -59,6 +63,11 @@ class Traits:
     def sentence_space(self) -> bool:
         """A space follows a sentence's final mark (not in Chinese, Japanese, Khmer, Burmese)."""
         return self.script not in _UNSPACED_SENTENCES
+
+    @property
+    def direction(self) -> str:
+        """``rtl`` for scripts written right to left (Arabic for Urdu and Persian, Hebrew, ...), else ``ltr``."""
+        return "rtl" if self.script in _RIGHT_TO_LEFT else "ltr"
 
     @property
     def word_joiner(self) -> str:

@@ -41,6 +41,7 @@ from .incremental import (
 from .ingest import ingest
 from .manifest import Artifact, Catalogue, EditionEntry, EditionInputs, ReleaseEntry
 from .model import EditionStatus, Finding, Provenance, Release, SegmentCounts, Severity, TranslatedRelease
+from .owned import check_output_folder
 from .render.html import HtmlRenderer
 from .segment import lead_paragraph
 from .store import OutputStore, sha256_bytes
@@ -224,6 +225,10 @@ def publish(
     progress: Progress = lambda _stage, _done, _total: None,
 ) -> tuple[Catalogue, BuildReport]:
     """Run the whole pipeline: plan -> generate every format -> write; returns the catalogue written."""
+    check_output_folder(
+        options.out,
+        (("[translation] cache", config.cache_path), ("[paths] memory", config.memory_dir)),
+    )
     with open_work_cache(config.cache_path) as work:
         return _publish(config, options, log, progress, work)
 

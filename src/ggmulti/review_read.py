@@ -18,6 +18,7 @@ from typing import Any
 from translate.storage import po, xliff
 
 from .errors import ReviewError
+from .readpolicy import read_bytes
 from .translate.memory import MAX_MEMORY_BYTES, safe_xml_bytes
 
 KEY = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?:(?:title|p\d+:s\d+)$")
@@ -76,10 +77,7 @@ def configured(code: str, languages: Sequence[str]) -> str | None:
 def read_review_file(path: Path, languages: Sequence[str], lang: str | None = None) -> ReviewFile:
     """The file's language pair and units; one line naming the file for anything unreadable."""
     where = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ReviewError([f"{where}: cannot read: {exc.strerror}"]) from None
+    data = read_bytes(path, limit=MAX_MEMORY_BYTES, fail=lambda m: ReviewError([m]), what="review file")
     if path.suffix.lower() in (".po", ".pot"):
         return _read_po(data, where, languages, lang)
     return _read_xliff(data, where, languages, lang)

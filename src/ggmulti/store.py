@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from .errors import OutputError
 from .manifest import Artifact, ArtifactKind
+from .readpolicy import path_length_problem, read_bytes, shown
 
 _SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
 LOCK_NAME = ".ggmulti.lock"  # never published; verify.py ignores exactly this name
@@ -57,6 +58,9 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+MAX_READ_BYTES = 2 * 1024**3  # a published file read back (the manifest, a bundle part): bounded all the same
+
+
 @dataclass(frozen=True)
 class FileState:
     """What a build saw of a file it wrote or kept: a later build trusts an unchanged size and mtime."""
@@ -74,6 +78,9 @@ class OutputStore:
     """
 
     def __init__(self, root: Path) -> None:
+        problem = path_length_problem(root)
+        if problem is not None:
+            raise OutputError(f"{shown(root)[:80]}...: cannot be an output folder: {problem}")
         self.root = root
         self._written: set[str] = set()
         self.states: dict[str, FileState] = {}
@@ -219,9 +226,6 @@ class OutputStore:
 
     def read(self, relpath: str) -> bytes | None:
         target = self.resolve(relpath)
-        try:
-            return target.read_bytes()
-        except FileNotFoundError:
+        if not os.path.lexists(target):
             return None
-        except OSError as exc:
-            raise _cannot(target, "read", exc) from None
+        return read_bytes(target, limit=MAX_READ_BYTES, fail=OutputError, what="published file")

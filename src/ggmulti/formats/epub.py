@@ -62,6 +62,7 @@ def talking_book(
         modified=f"{dates[-1]}T00:00:00Z" if dates else UNDATED_MODIFIED,
         accessibility_summary=ui["epub_summary"].striptags(),
         chapters=tuple(chapters),
+        direction=ctx.config.language(lang).traits.direction,
         publisher_lang=publisher_tag if publisher_tag != tag else None,
         labels=EpubLabels(
             contents=ui["contents"].striptags(),

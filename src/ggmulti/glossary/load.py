@@ -11,6 +11,7 @@ from jsonschema import Draft202012Validator
 
 from ..cache import key_of
 from ..errors import GlossaryError, GlossaryFileError
+from ..readpolicy import read_text
 from .check import Problem, consistency_problems
 from .model import Glossary, Term
 
@@ -225,12 +226,9 @@ def read_directory(directory: Path) -> dict[str, str]:
     texts: dict[str, str] = {}
     for path in glossary_files(directory):
         where = str(path)
-        if path.stat().st_size > MAX_GLOSSARY_FILE_BYTES:
-            raise GlossaryError(f"{where}: over {MAX_GLOSSARY_FILE_BYTES:,} bytes; split it by kind")
-        try:
-            texts[where] = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise GlossaryError(f"{where}: not UTF-8 text") from None
+        texts[where] = read_text(
+            path, limit=MAX_GLOSSARY_FILE_BYTES, fail=GlossaryError, what="glossary file"
+        )
     return texts
 
 

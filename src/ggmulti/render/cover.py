@@ -13,9 +13,11 @@ import io
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import regex
 from fontTools.ttLib import TTFont, TTLibError
 from PIL import Image, ImageDraw, ImageFont, features
 
@@ -28,7 +30,10 @@ SECONDARY = (0xD9, 0xE4, 0xEF)  # publisher line, 10.5:1 on the background
 ACCENT = (0x7F, 0xB2, 0xE5)  # sound-wave mark and rule (6.1:1), decoration only
 
 _NAME_MAX, _NAME_MIN = 0.15, 0.05  # native name's em size, fractions of the side
-_PUBLISHER_MAX, _PUBLISHER_MIN = 0.055, 0.03
+_PUBLISHER_MAX, _PUBLISHER_MIN = 0.055, 0.022
+_PUBLISHER_LINES = 5  # a long name wraps over at most this many lines (300 characters fit at the minimum)
+_LINE_HEIGHT = 1.3  # baseline to baseline, in em
+_PUBLISHER_TOP, _PUBLISHER_SPACE = 0.70, 0.25  # the publisher's block: below the rule, within the cover
 _TEXT_WIDTH = 0.84  # widest a line may be
 _FC_TIMEOUT = 30  # seconds for one fc-match
 
@@ -54,7 +59,7 @@ class TextBox:
 class CoverLayout:
     size: int
     name: TextBox
-    publisher: TextBox
+    publisher: tuple[TextBox, ...]  # one per line, top to bottom
 
 
 def find_font(family: str, *, bold: bool = False) -> FontFace:
@@ -131,6 +136,63 @@ def _fit(
         px = max(floor, px * 9 // 10)
 
 
+def _wrap(text: str, width: Callable[[str], float], limit: int) -> list[str]:
+    """Words packed into lines no wider than ``limit``; a word wider than a line is broken between graphemes."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        trial = f"{current} {word}" if current else word
+        if width(trial) <= limit:
+            current = trial
+            continue
+        if current:
+            lines.append(current)
+        current = ""
+        for grapheme in regex.findall(r"\X", word):
+            if current and width(current + grapheme) > limit:
+                lines.append(current)
+                current = ""
+            current += grapheme
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _block_height(px: int, lines: int) -> int:
+    return round(px * _LINE_HEIGHT) * (lines - 1) + px
+
+
+def _fit_lines(
+    text: str, face: FontFace, lang_tag: str, size: int, largest: float, smallest: float, what: str
+) -> tuple[int, list[tuple[str, tuple[int, int, int, int]]]]:
+    """The largest em size (down to ``smallest``) at which ``text`` wraps into _PUBLISHER_LINES lines."""
+    probe = ImageDraw.Draw(Image.new("L", (1, 1)))
+    limit = int(size * _TEXT_WIDTH)
+    px = int(size * largest)
+    floor = max(1, int(size * smallest))
+    while True:
+        font = _font(face, px)
+
+        def width(line: str, font: ImageFont.FreeTypeFont = font) -> float:
+            return float(probe.textlength(line, font=font, language=lang_tag))
+
+        lines = _wrap(text, width, limit)
+        fits = len(lines) <= _PUBLISHER_LINES and _block_height(px, len(lines)) <= size * _PUBLISHER_SPACE
+        if fits or px <= floor:
+            boxes = [
+                probe.textbbox((0, 0), line, font=font, anchor="ls", language=lang_tag) for line in lines
+            ]
+            if fits and all(b[2] - b[0] <= limit for b in boxes):
+                return px, [
+                    (line, (int(b[0]), int(b[1]), int(b[2]), int(b[3])))
+                    for line, b in zip(lines, boxes, strict=True)
+                ]
+            raise EngineUnavailable(
+                f"podcast cover: {what} {text[:60]!r}... does not fit {_PUBLISHER_LINES} lines even at {floor} px"
+            )
+        px = max(floor, px * 9 // 10)
+
+
 def _check_text(text: str, face: FontFace, what: str) -> str:
     clean = " ".join(text.split())
     if not clean:
@@ -169,16 +231,24 @@ def layout_cover(
     name = _check_text(native_name, name_font, "language name")
     pub = _check_text(publisher, publisher_font, "publisher")
     font, nbox = _fit(name, name_font, lang_tag, size, _NAME_MAX, _NAME_MIN, "language name")
-    pfont, pbox = _fit(pub, publisher_font, publisher_lang, size, _PUBLISHER_MAX, _PUBLISHER_MIN, "publisher")
+    ppx, plines = _fit_lines(
+        pub, publisher_font, publisher_lang, size, _PUBLISHER_MAX, _PUBLISHER_MIN, "publisher"
+    )
     # Ink boxes, not line metrics, are centred: stacked Lao marks and Khmer subscripts stay inside.
     nw, nh = nbox[2] - nbox[0], nbox[3] - nbox[1]
     nleft, ntop = (size - nw) // 2, int(size * 0.52) - nh // 2
-    pw, ph = pbox[2] - pbox[0], pbox[3] - pbox[1]
-    pleft, ptop = (size - pw) // 2, int(size * 0.76) - ph // 2
+    # The publisher's lines, centred each, as a block centred on 76% of the side and kept below the rule.
+    step, block = round(ppx * _LINE_HEIGHT), _block_height(ppx, len(plines))
+    first_baseline = max(int(size * _PUBLISHER_TOP) + ppx, int(size * 0.76) - block // 2 + ppx)
+    pub_lines = []
+    for n, (line, box) in enumerate(plines):
+        pw = box[2] - box[0]
+        pleft, baseline = (size - pw) // 2, first_baseline + n * step
+        pub_lines.append(TextBox(line, ppx, (pleft, baseline + box[1], pleft + pw, baseline + box[3])))
     return CoverLayout(
         size=size,
         name=TextBox(name, int(font.size), (nleft, ntop, nleft + nw, ntop + nh)),
-        publisher=TextBox(pub, int(pfont.size), (pleft, ptop, pleft + pw, ptop + ph)),
+        publisher=tuple(pub_lines),
     )
 
 
@@ -216,7 +286,8 @@ def podcast_cover(
     _draw_line(draw, layout.name, name_font, lang_tag, FOREGROUND)
     rule_y, half = int(size * 0.655), int(size * 0.06)
     draw.rectangle((size // 2 - half, rule_y, size // 2 + half, rule_y + max(2, size // 280)), fill=ACCENT)
-    _draw_line(draw, layout.publisher, publisher_font, publisher_lang, SECONDARY)
+    for line in layout.publisher:
+        _draw_line(draw, line, publisher_font, publisher_lang, SECONDARY)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False, compress_level=9)
     return out.getvalue()

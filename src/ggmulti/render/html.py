@@ -23,6 +23,7 @@ from ..errors import ConfigError
 from ..glossary.model import Glossary
 from ..languages import traits
 from ..model import Origin, TranslatedRelease, TranslatedSegment
+from ..readpolicy import read_text
 from ..segment import separator
 from .linebreak import DICTIONARY_SCRIPTS, WordBreaker
 
@@ -198,13 +199,19 @@ def load_ui_strings(templates_dir: Path, theme_dir: Path | None = None) -> dict[
     return strings
 
 
+MAX_UI_BYTES = 4 * 1024 * 1024
+
+
+def _ui_error(message: str) -> ConfigError:
+    return ConfigError([message])
+
+
 def _read_ui(path: Path, *, required: bool) -> dict[str, dict[str, str]]:
     try:
         # libyaml when PyYAML has it: the pure-Python parser takes seconds over 15 languages of strings.
-        data = yaml.load(
-            path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        )
-    except (OSError, yaml.YAMLError) as exc:
+        text = read_text(path, limit=MAX_UI_BYTES, fail=_ui_error, what="interface strings file")
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, RecursionError) as exc:
         raise ConfigError([f"{path}: cannot load interface strings: {exc}"]) from None
     if not isinstance(data, dict) or (required and FALLBACK_UI_LANG not in data):
         raise ConfigError([f"{path}: must map language codes to strings and include '{FALLBACK_UI_LANG}'"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from ..errors import GgmultiError
+from ..lifetime import terminate, tie_to_parent
 from .pdfua import FixStats, PdfUaFixer, layout_runs
 
 
@@ -113,12 +115,22 @@ def render_many(
         return out
     shares = [list(jobs[i::workers]) for i in range(workers)]
     results: list[bytes | None] = [None] * len(jobs)
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    # spawn, not fork: a forked worker would hold the output-folder lock and every other descriptor
+    # of the build; each worker dies with the build (lifetime.tie_to_parent).
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=tie_to_parent, initargs=(os.getpid(),)
+    )
+    try:
         futures = {pool.submit(_render_chunk, share): i for i, share in enumerate(shares) if share}
         for future in as_completed(futures):
             start = futures[future]
             for n, data in enumerate(future.result()):
                 results[start + n * workers] = data
             progress(len(shares[start]))
+    except BaseException:
+        terminate(pool)  # an error or Ctrl-C: stop now rather than render the rest for nothing
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     return [r for r in results if r is not None]

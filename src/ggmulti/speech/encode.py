@@ -216,6 +216,35 @@ class _ChapterOrderedID3(ID3):
         return head + bytearray().join(save_frame(c, config=config) for c in chapters)
 
 
+MAX_ID3_CHAPTERS = 255  # a CTOC frame counts its children in one byte
+
+
+def id3_chapters(chapters: Sequence[Chapter], limit: int = MAX_ID3_CHAPTERS) -> tuple[Chapter, ...]:
+    """The chapters as ID3 can list them: one per paragraph up to ``limit``, else per group of paragraphs.
+
+    Groups are consecutive and as even as possible; a group is titled by its first paragraph and
+    spans from its first start to its last end, so the table of contents still covers every second.
+    """
+    if len(chapters) <= limit:
+        return tuple(chapters)
+    size = -(-len(chapters) // limit)  # paragraphs per chapter, rounded up
+    grouped = []
+    for first in range(0, len(chapters), size):
+        group = chapters[first : first + size]
+        last = first + len(group)
+        grouped.append(
+            Chapter(
+                title=f"{group[0].title} ({first + 1}-{last})" if len(group) > 1 else group[0].title,
+                text=" ".join(c.text for c in group),
+                start=group[0].start,
+                speech_start=group[0].speech_start,
+                speech_end=group[-1].speech_end,
+                end=group[-1].end,
+            )
+        )
+    return tuple(grouped)
+
+
 def tag_mp3(mp3: bytes, tags: Tags, chapters: Sequence[Chapter]) -> bytes:
     """ID3v2.3 (the version most players read): title, artist, album, language, date, transcript, chapters."""
     lang = iso639_2(tags.lang)
@@ -228,6 +257,7 @@ def tag_mp3(mp3: bytes, tags: Tags, chapters: Sequence[Chapter]) -> bytes:
         id3.add(TDRC(encoding=1, text=tags.date))
     transcript = "\n\n".join(c.text for c in chapters)
     id3.add(USLT(encoding=1, lang=lang, desc="", text=transcript))
+    chapters = id3_chapters(chapters)
     ids = [f"ch{i}" for i in range(len(chapters))]
     id3.add(
         CTOC(

@@ -35,6 +35,7 @@ from typing import Any
 import regex
 
 from ..errors import EngineUnavailable
+from ..lifetime import tie_from_environment, worker_environment
 from .voice import Speech, unusable_reason
 
 DRIVER = "espeak"  # pyttsx3's driver name on Linux ("espeak-ng" is refused)
@@ -188,6 +189,7 @@ def serve(conn: Connection) -> None:
 
 def _main(argv: list[str]) -> int:
     """``python -m ggmulti.speech.espeak FD [MODULE:FUNCTION]``: serve requests on socket FD."""
+    tie_from_environment()  # die with the build, even one killed with SIGKILL
     conn = Connection(int(argv[0]))
     target = serve
     if len(argv) > 1:
@@ -208,7 +210,7 @@ class _Worker:
         mine, theirs = socket.socketpair()
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
         argv = [sys.executable, "-m", __name__, str(theirs.fileno()), *([target] if target else [])]
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        env = {**worker_environment(), "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         try:
             self.process = subprocess.Popen(
                 argv,

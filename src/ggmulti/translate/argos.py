@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import EngineUnavailable
+from ..languages import traits
 from .models import InstalledModel, find_model, installed_models, packages_dir, read_package
+from .window import PIECE_BATCH, PIECE_BEAM, split_tokens
 
 if TYPE_CHECKING:
     from .api import Translator
@@ -138,7 +140,12 @@ class ArgosEngine:
         return [hyps for hyps, _scores in self.translate_tokens_scored(tokens, n)]
 
     def translate_tokens_scored(
-        self, tokens: Sequence[Sequence[str]], n: int
+        self,
+        tokens: Sequence[Sequence[str]],
+        n: int,
+        *,
+        beam_size: int | None = None,
+        batch: int | None = None,
     ) -> list[tuple[list[list[str]], list[float]]]:
         """Like :meth:`translate_tokens`, with each hypothesis' mean token log-probability (same one call).
 
@@ -151,9 +158,9 @@ class ArgosEngine:
         results = translator.translate_batch(
             [list(t) for t in tokens],
             target_prefix=prefix,
-            max_batch_size=opts.batch_size(len(tokens)),
+            max_batch_size=batch or opts.batch_size(len(tokens)),
             batch_type=opts.batch_type,
-            beam_size=max(opts.beam_size, n),
+            beam_size=max(beam_size or opts.beam_size, n),
             num_hypotheses=n,
             length_penalty=opts.length_penalty,
             max_decoding_length=opts.max_decoding_length,
@@ -183,14 +190,34 @@ class ArgosEngine:
         out: list[list[str]] = [[""] for _ in texts]  # empty in, empty out: no model call for blanks
         if not todo:
             return out
-        decoded = self.translate_tokens_scored(self.tokenize([texts[i] for i in todo]), n)
-        for i, (hyps, scores) in zip(todo, decoded, strict=True):
+        tokenized = self.tokenize([texts[i] for i in todo])
+        tokenize_one = lambda text: self.tokenize([text])[0]  # noqa: E731
+        # A segment past the model's window is translated piece by piece (window.py), never cut off.
+        pieces = [split_tokens(texts[i], toks, tokenize_one) for i, toks in zip(todo, tokenized, strict=True)]
+        whole = [k for k, p in enumerate(pieces) if len(p) == 1]
+        split = [k for k, p in enumerate(pieces) if len(p) > 1]
+        decoded = self.translate_tokens_scored([pieces[k][0] for k in whole], n) if whole else []
+        for k, (hyps, scores) in zip(whole, decoded, strict=True):
+            i = todo[k]
             if n == 1 and scores:
                 self._scores[texts[i]] = scores[0]
             seen: dict[str, None] = {}
             for h in hyps:
                 seen.setdefault(self.detokenize(h), None)
             out[i] = list(seen)
+        if split:
+            flat = [piece for k in split for piece in pieces[k]]
+            # Greedy for the pieces of an over-long segment: its cost grows with its length, and a
+            # wider beam would make a 50,000-character paragraph take many minutes (window.py).
+            parts = iter(self.translate_tokens_scored(flat, 1, beam_size=PIECE_BEAM, batch=PIECE_BATCH))
+            joiner = traits(self.to_code).word_joiner
+            for k in split:
+                done = [next(parts) for _ in pieces[k]]
+                i = todo[k]
+                out[i] = [
+                    joiner.join(self.detokenize(hyps[0]) for hyps, _ in done)
+                ]  # one reading: the 1-best
+                self._scores[texts[i]] = min(scores[0] for _, scores in done if scores)
         return out
 
     def translate(self, texts: Sequence[str]) -> list[str]:

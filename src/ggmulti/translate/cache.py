@@ -5,8 +5,8 @@ The engine name carries the decoding settings (beam size, compute type), which a
 ``n`` separates the 1-best translation from stored n-best lists. Owned by the build: the caller
 gives the database path and closes it.
 
-A cache only saves time, so it never stops a build: a corrupt file (or one that is not ours) is
-renamed ``<name>.corrupt-<n>`` and rebuilt; a location that cannot be written leaves the build
+A cache only saves time, so it never stops a build: a corrupt cache is renamed
+``<name>.corrupt-<n>`` and rebuilt (a file that is not a cache at all is refused: owned.py); a location that cannot be written leaves the build
 without a cache. Either way one warning line goes to the ``ggmulti.cache`` logger (stderr when
 nothing configures logging).
 """
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..owned import refuse_foreign_cache
 from .api import engine_score
 
 if TYPE_CHECKING:
@@ -118,6 +119,7 @@ class TranslationCache:
         self._db = self._open()
 
     def _open(self) -> sqlite3.Connection:
+        refuse_foreign_cache(self.path)  # a file that is not a cache is never set aside or replaced
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

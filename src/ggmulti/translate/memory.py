@@ -9,6 +9,7 @@ and flagged for re-review (never silently kept with the old form, never silently
 from __future__ import annotations
 
 import hashlib
+import os
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -22,6 +23,7 @@ from translate.storage import xliff
 
 from ..errors import MemoryFileError
 from ..glossary.match import capitalised, replace_form
+from ..readpolicy import read_bytes
 from ..store import atomic_write
 
 NOTE_FROM = "ggmulti"
@@ -156,9 +158,10 @@ class TranslationMemory:
 
     @classmethod
     def load(cls, path: Path, source_lang: str, target_lang: str) -> TranslationMemory:
-        if not path.exists():
+        if not os.path.lexists(path):
             return cls(source_lang, target_lang)
-        return cls.parse(path.read_bytes(), str(path), source_lang, target_lang)
+        data = read_bytes(path, limit=MAX_MEMORY_BYTES, fail=MemoryFileError, what="translation memory")
+        return cls.parse(data, str(path), source_lang, target_lang)
 
     @classmethod
     def parse(cls, data: bytes, where: str, source_lang: str, target_lang: str) -> TranslationMemory:
