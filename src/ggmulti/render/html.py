@@ -19,12 +19,14 @@ from markupsafe import Markup, escape
 
 from .. import dates
 from ..config import Config, LanguageConfig, builtin_language
+from ..dates import babel_locale
 from ..errors import ConfigError
 from ..glossary.model import Glossary
 from ..languages import traits
 from ..model import Origin, TranslatedRelease, TranslatedSegment
 from ..segment import separator
 from .linebreak import DICTIONARY_SCRIPTS, WordBreaker
+from .units import plural_category
 
 UI_FILE = "ui.yaml"
 FALLBACK_UI_LANG = "en"
@@ -35,15 +37,24 @@ class Link:
     href: str
     label: Markup  # an interface string, already escaped (may carry lang="en" when not yet translated)
     type: str
+    size: str = ""  # the file's size as the reader writes it ("312 kB"): readers on phone plans choose
 
 
 @dataclass(frozen=True)
 class AudioLink:
-    """The edition's audio as the release page offers it (hrefs relative to the page)."""
+    """The edition's audio as the release page offers it (hrefs relative to the page).
+
+    ``transcript_href`` is the WebVTT the player's <track> reads (its cue ids are the sentences' ids on the
+    page, which the read-along script follows); readers are offered ``page_href``, the transcript as HTML.
+    """
 
     href: str
     transcript_href: str
     type: str = "audio/mpeg"
+    page_href: str = ""
+    duration: str = ""  # "3:07"
+    duration_iso: str = ""  # "PT3M7S", for <time datetime>
+    size: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,8 @@ class BundleEntry:
     pdf: str | None
     audio: str | None = None
     transcript: str | None = None
+    pdf_size: str = ""
+    audio_size: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,16 @@ class SegmentView:
     sep: str = ""  # what follows it in its paragraph
     # (text, is a glossary name): in scripts without word spaces a name is kept on one line
     parts: tuple[tuple[str, bool], ...] = ()
+    id: str = ""  # the segment key: the id of the sentence's WebVTT cue, so the page can follow the audio
+
+
+@dataclass(frozen=True)
+class TranscriptLine:
+    """One sentence of a transcript page, with the time it is heard at ("0:07", "PT7S")."""
+
+    at: str
+    at_iso: str
+    segment: SegmentView
 
 
 @dataclass(frozen=True)
@@ -127,6 +150,7 @@ class BundleLink:
     zip: str
     audio: bool
     epub: str | None = None  # the period's talking book (read aloud when ``audio``)
+    sizes: tuple[str, str, str] = ("", "", "")  # of the PDF, the zip and the EPUB, as the reader writes them
 
 
 @dataclass(frozen=True)
@@ -153,6 +177,7 @@ class LanguageLink:
     native_name: str
     name: str
     count: int  # releases translated into it
+    count_text: Markup | str = ""  # "4 releases" in the language itself, with its plural
     note: Markup | str = ""  # told to its readers in their language (e.g. nothing translated yet)
 
 
@@ -251,8 +276,14 @@ class HtmlRenderer:
         cfg = self.config.languages.get(code)
         return cfg.bcp47 if cfg else code
 
+    def segment_view(self, seg: TranslatedSegment) -> SegmentView:
+        """A sentence as pages show it (its id is its WebVTT cue id)."""
+        return self._segment(seg)
+
     def _segment(self, seg: TranslatedSegment, sep: str = "") -> SegmentView:
-        return SegmentView(seg.text, seg.lang, self._lang_tag(seg.lang), seg.origin.value, sep, _parts(seg))
+        return SegmentView(
+            seg.text, seg.lang, self._lang_tag(seg.lang), seg.origin.value, sep, _parts(seg), seg.segment.key
+        )
 
     def _common(self, lang: LanguageConfig, root: str) -> dict[str, object]:
         """Template variables every page has: its language, interface strings and the publisher."""
@@ -336,6 +367,14 @@ class HtmlRenderer:
         english = Markup(escape(self._ui[FALLBACK_UI_LANG][key])).format(**values)
         return Markup('<span lang="en">{}</span>').format(english)
 
+    def count_phrase(self, code: str, count: int) -> Markup:
+        """ "4 releases" in ``code``, the plural form chosen by CLDR's rules for that language."""
+        from babel.numbers import format_decimal
+
+        tag = self._lang_tag(code)
+        number = format_decimal(count, locale=babel_locale(tag))
+        return self.phrase(code, f"releases_{plural_category(count, tag)}", count=number)
+
     def _own_site_title(self, code: str) -> str | None:
         return self._ui.get(code, {}).get("site_title")
 
@@ -379,7 +418,9 @@ class HtmlRenderer:
         *,
         period: Markup,
         combined: str,
+        combined_size: str = "",
         epub: str | None = None,
+        epub_size: str = "",
     ) -> str:
         """The index page inside a zip: self-contained, opens from a USB stick with no server.
 
@@ -390,7 +431,9 @@ class HtmlRenderer:
             entries=entries,
             period=period,
             combined=combined,
+            combined_size=combined_size,
             epub=epub,
+            epub_size=epub_size,
             epub_audio=any(e.audio for e in entries),
             css=Markup(self.stylesheet()),
         )
@@ -425,6 +468,19 @@ class HtmlRenderer:
             no_audio=no_audio,
             original=original,
             meta=meta,
+        )
+
+    def transcript_page(
+        self, tr: TranslatedRelease, lines: Sequence[TranscriptLine], *, audio: AudioLink, release_href: str
+    ) -> str:
+        """An edition's transcript in HTML: what is heard, sentence by sentence, with its times."""
+        return self._render(
+            "transcript.html.j2",
+            **self._common(self.config.language(tr.lang), "../"),
+            title=self._segment(tr.title),
+            lines=lines,
+            audio=audio,
+            release_href=release_href,
         )
 
     def release_print(self, tr: TranslatedRelease) -> str:
@@ -467,6 +523,16 @@ class HtmlRenderer:
         if original not in langs and (names := builtin_language(original)) is not None:
             langs[original] = names
         return self._render(name, languages=sorted(langs.values(), key=lambda cfg: cfg.code))
+
+    def asset(self, name: str) -> bytes:
+        """A file pages load as it is (the read-along script, the favicon): the theme's, else the shipped one."""
+        for folder in (self.config.theme_dir, self.config.templates_dir):
+            if folder is not None and (folder / name).is_file():
+                try:
+                    return (folder / name).read_bytes()
+                except OSError as exc:
+                    raise ConfigError([f"{folder / name}: cannot read: {exc}"]) from None
+        raise ConfigError([f"{self.config.templates_dir / name}: missing (it ships with ggmulti)"])
 
     def _render(self, name: str, **context: object) -> str:
         try:
