@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import functools
 import io
+import json
+import os
 import re
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -87,3 +90,41 @@ def chromium(
         yield driver
     finally:
         driver.quit()
+
+
+LIGHTHOUSE = Path(__file__).resolve().parents[1] / "node_modules" / ".bin" / "lighthouse"
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+
+
+def lighthouse(url: str, report: Path) -> dict[str, Any]:
+    """Lighthouse (npm, pinned) on ``url`` in Debian's chromium, mobile (its default): the JSON report."""
+    assert LIGHTHOUSE.exists(), f"{LIGHTHOUSE} missing: run scripts/setup.sh"
+    flags = "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update"
+    subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={report}",
+            f"--chrome-flags={flags} --no-first-run",
+            f"--only-categories={','.join(CATEGORIES)}",
+        ],
+        check=True,
+        env={**os.environ, "CHROME_PATH": CHROMIUM},
+        timeout=300,
+        capture_output=True,
+    )
+    result: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
+    return result
+
+
+def failed_audits(report: dict[str, Any]) -> dict[str, list[str]]:
+    """Per category, the weighted audits that did not pass: what to fix."""
+    out: dict[str, list[str]] = {}
+    for cat in report["categories"].values():
+        for ref in cat["auditRefs"]:
+            audit = report["audits"][ref["id"]]
+            if ref.get("weight", 0) > 0 and audit["score"] is not None and audit["score"] < 1:
+                out.setdefault(cat["id"], []).append(f"{ref['id']} {audit.get('displayValue', '')}".strip())
+    return out

@@ -51,6 +51,7 @@ _CUES = """
 const done = arguments[arguments.length - 1];
 const audio = document.querySelector('audio[data-readalong]');
 const track = audio.querySelector('track').track;
+if (audio.readyState < 1) { audio.play().then(() => audio.pause(), () => {}); }  // as a reader starts it
 const poll = () => {
   if (track.cues && track.cues.length && audio.readyState >= 1) {
     done(Array.from(track.cues).map(c => ({id: c.id, start: c.startTime, end: c.endTime})));

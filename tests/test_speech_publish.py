@@ -138,7 +138,7 @@ def test_feeds_validate_and_enclosures_match_the_files(published: Published) -> 
 def test_the_release_page_offers_the_audio_and_its_transcript(published: Published) -> None:
     rid, _ed = _editions(published, "vi")[0]
     page = (published.out / "vi" / f"{rid}.html").read_text(encoding="utf-8")
-    assert f'<audio controls preload="metadata" src="{rid}.mp3" data-readalong>' in page
+    assert f'<audio controls preload="none" src="{rid}.mp3" data-readalong>' in page
     assert f'<track kind="captions" src="{rid}.vtt" srclang="vi"' in page  # the read-along's cues
     # readers are offered the transcript as a page, not the raw .vtt; it links the .vtt as a file
     assert f'<a href="{rid}.vtt"' not in page and f'<a href="{rid}.transcript.html">' in page

@@ -63,11 +63,13 @@ class HtmlEditions:
                 )
                 if made.timings:
                     outputs.append(self._transcript(job, transcript_path, audio, made))
+            base = (config.publisher.url or "").rstrip("/")
             alternates = [
                 Alternate(
                     href=href(page_path, job.paths.in_language(other).page),
                     bcp47=config.language(other).bcp47,
                     native_name=config.language(other).native_name,
+                    url=f"{base}/{job.paths.in_language(other).page}" if base else None,
                 )
                 for other in job.alternates
             ]

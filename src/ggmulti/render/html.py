@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,6 +96,14 @@ class TranscriptLine:
 
 
 @dataclass(frozen=True)
+class HelpView:
+    """The help line as a page shows it, in the page's language (the number a tel: link)."""
+
+    text: Markup
+    hours: Markup
+
+
+@dataclass(frozen=True)
 class Chrome:
     lang: LanguageConfig
     root: str  # from the page to the output folder ("../" or "")
@@ -103,6 +112,8 @@ class Chrome:
     site_title_html: Markup
     publisher_html: Markup
     publisher: str
+    help: HelpView | None = None
+    description: str = ""  # the page's <meta name="description">, in its language
 
 
 @dataclass(frozen=True)
@@ -158,6 +169,7 @@ class Alternate:
     href: str
     bcp47: str
     native_name: str
+    url: str | None = None  # absolute, under [publisher] url: search engines ignore relative hreflang links
 
 
 @dataclass(frozen=True)
@@ -285,8 +297,22 @@ class HtmlRenderer:
             seg.text, seg.lang, self._lang_tag(seg.lang), seg.origin.value, sep, _parts(seg), seg.segment.key
         )
 
-    def _common(self, lang: LanguageConfig, root: str) -> dict[str, object]:
-        """Template variables every page has: its language, interface strings and the publisher."""
+    def help_line(self, lang: LanguageConfig) -> HelpView | None:
+        """``[publisher.help]`` in the reader's language: the site's own sentence, else the shipped one."""
+        help = self.config.publisher.help
+        if help is None:
+            return None
+        number = Markup('<a href="tel:{}">{}</a>').format(re.sub(r"[^0-9+]", "", help.phone), help.phone)
+        own = help.text.get(lang.code)
+        if own is not None:
+            text = Markup(escape(own)).format(name=help.name, phone=number)
+        else:
+            text = self.phrase(lang.code, "help_text", name=help.name, phone=number)
+        hours = self.ui(lang.code)["help_always"] if help.hours == "24/7" else escape(help.hours)
+        return HelpView(text=text, hours=hours)
+
+    def _common(self, lang: LanguageConfig, root: str, description: str = "") -> dict[str, object]:
+        """Template variables every page has: its language, interface strings, the publisher, the help line."""
         own_title = self._own_site_title(lang.code)
         return vars(
             Chrome(
@@ -301,6 +327,8 @@ class HtmlRenderer:
                 else self._english(self.config.publisher.site_title, lang),
                 publisher_html=self._english(self.config.publisher.name, lang),
                 publisher=self.config.publisher.name,
+                help=self.help_line(lang),
+                description=description,
             )
         )
 
@@ -458,9 +486,10 @@ class HtmlRenderer:
     ) -> str:
         """``no_audio``: why a page has no audio (told to readers); ``original``: the source edition."""
         lang = self.config.language(tr.lang)
+        described = meta.description if meta is not None and meta.description else self._about(lang)
         return self._render(
             "release.html.j2",
-            **self._common(lang, "../"),
+            **self._common(lang, "../", described),
             **vars(self._release_view(tr)),
             downloads=downloads,
             alternates=alternates,
@@ -474,9 +503,13 @@ class HtmlRenderer:
         self, tr: TranslatedRelease, lines: Sequence[TranscriptLine], *, audio: AudioLink, release_href: str
     ) -> str:
         """An edition's transcript in HTML: what is heard, sentence by sentence, with its times."""
+        lang = self.config.language(tr.lang)
+        heading = (
+            self._ui.get(lang.code, {}).get("transcript_heading") or self._ui["en"]["transcript_heading"]
+        )
         return self._render(
             "transcript.html.j2",
-            **self._common(self.config.language(tr.lang), "../"),
+            **self._common(lang, "../", f"{heading}: {tr.title.text}"),
             title=self._segment(tr.title),
             lines=lines,
             audio=audio,
@@ -506,7 +539,7 @@ class HtmlRenderer:
         ``coming_soon``: nothing is translated into it yet (the page says so)."""
         return self._render(
             "language_index.html.j2",
-            **self._common(lang, "../"),
+            **self._common(lang, "../", self._about(lang)),
             entries=entries,
             bundles=bundles,
             feed=feed,
@@ -514,7 +547,14 @@ class HtmlRenderer:
         )
 
     def site_index(self, lang: LanguageConfig, languages: Sequence[LanguageLink]) -> str:
-        return self._render("site_index.html.j2", **self._common(lang, ""), languages=languages)
+        about = self.phrase(lang.code, "site_description", publisher=self.config.publisher.name).striptags()
+        return self._render("site_index.html.j2", **self._common(lang, "", about), languages=languages)
+
+    def _about(self, lang: LanguageConfig) -> str:
+        """What a language's pages are, in that language: a meta description (plain text)."""
+        return self.phrase(
+            lang.code, "page_description", publisher=self.config.publisher.name, language=lang.native_name
+        ).striptags()
 
     def stylesheet(self, name: str = "style.css.j2") -> str:
         """Fonts by :lang() for every configured language, and the names' original language always."""

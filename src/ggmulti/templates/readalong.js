@@ -1,7 +1,8 @@
 /* Read along: while the audio plays, the sentence being heard is highlighted and kept in view; a
    sentence clicked (or Enter/Space on it) plays from there. The player's <track> is the edition's
    WebVTT, whose cue ids are the ids of the sentences on the page. Without this script the page is
-   complete: the text, the player and the transcript all work on their own. */
+   complete: the text, the player and the transcript all work on their own (and the hint that says how
+   to read along is hidden by a <noscript> style, so showing it never shifts the page). */
 (function () {
   "use strict";
   var audio = document.querySelector("audio[data-readalong]");
@@ -71,8 +72,6 @@
         });
       })(track.cues[i]);
     }
-    var hints = document.querySelectorAll(".hint");
-    for (var j = 0; j < hints.length; j++) { hints[j].hidden = false; }
     show();
   }
 
