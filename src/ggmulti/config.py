@@ -96,7 +96,9 @@ class HelpConfig(_Strict):
             try:
                 sentence.format(name="", phone="")
             except (KeyError, IndexError, ValueError) as exc:
-                raise ValueError(f"text.{code}: only {{name}} and {{phone}} can be filled in ({exc})") from None
+                raise ValueError(
+                    f"text.{code}: only {{name}} and {{phone}} can be filled in ({exc})"
+                ) from None
         return v
 
 
