@@ -53,7 +53,7 @@ def test_every_page_and_bundle_has_the_help_line_in_its_own_language(demo_output
         assert lang is not None, path
         code = {"zh-Hans": "zh"}.get(lang[1], lang[1])
         help = re.search(
-            r'<aside class="help" aria-labelledby="help">\n<h2 id="help">(.*)</h2>\n<p>(.*)</p>', html
+            r'<aside class="help" aria-labelledby="help">\n<h2 id="help">(.*)</h2>\n<p[^>]*>(.*)</p>', html
         )
         assert help is not None, path
         assert help[1] == UI[code]["help_heading"], path  # in the page's language, not an English fallback

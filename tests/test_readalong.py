@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -88,7 +89,10 @@ def test_the_sentence_at_the_players_time_is_highlighted_and_in_view(
     cues = _cues(phone, site + page)
     assert cues[0]["id"] == f"{RELEASE}:title" and len(cues) > 10
     assert phone.execute_script("return matchMedia('(prefers-reduced-motion: reduce)').matches")
-    for cue in (cues[7], cues[2], cues[-1]):  # forwards, back, then the last sentence far down the page
+    assert (
+        cues[-1]["id"] == f"{RELEASE}:help"
+    )  # the audio ends with the help line, highlighted on the page too
+    for cue in (cues[7], cues[2], cues[-2], cues[-1]):  # forwards, back, the last sentence far down, the help
         phone.execute_script(
             "document.querySelector('audio').currentTime = arguments[0];", cue["start"] + 0.01
         )
@@ -155,3 +159,19 @@ def test_every_cue_has_its_sentence_on_the_pages_without_script(demo_output: Pat
                 assert '<script src="../assets/readalong.js" defer></script>' in html
             checked += 1
     assert checked >= 10
+
+
+def test_a_bundles_index_fits_a_phone(demo_output: Path, phone: webdriver.Chrome, tmp_path: Path) -> None:
+    """The page a center opens from a USB stick: players within the screen, no bullet without content."""
+    with zipfile.ZipFile(demo_output / "vi" / "bundle" / "vi-2025-11.zip") as archive:
+        archive.extractall(tmp_path)
+    phone.get((tmp_path / "index.html").as_uri())
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 390
+    boxes = phone.execute_script(
+        "return Array.from(document.querySelectorAll('audio')).map(a => a.getBoundingClientRect().right)"
+    )
+    assert boxes and max(boxes) <= 390
+    empty = phone.execute_script(
+        "return Array.from(document.querySelectorAll('li')).filter(li => !li.textContent.trim()).length"
+    )
+    assert empty == 0

@@ -89,9 +89,11 @@ def test_ffprobe_shows_duration_language_and_a_chapter_per_paragraph(published: 
         paragraphs = (
             page.split("<article>")[1].split("</article>")[0].count("<p>")
         )  # the meta line is <p class>
-        assert len(info["chapters"]) == 1 + paragraphs >= 3
+        # ... and last the help line of [publisher.help] (ggmulti.toml names Danuri), in the edition's voice
+        assert len(info["chapters"]) == 1 + paragraphs + 1 >= 4
         keys = [ident for ident, _timing, _text in cues]
         assert keys[0] == f"{rid}:title" and len(cues) > len(info["chapters"])
+        assert keys[-1] == f"{rid}:help" and "1577-1366" in cues[-1][2]
         assert len({k.split(":")[1] for k in keys}) == len(info["chapters"])
         for _ident, timing, _text in cues:
             start, end = (

@@ -28,7 +28,7 @@ from ..cache import key_of
 from ..errors import GgmultiError, TranscriptError
 from ..incremental import bundle_key, intact
 from ..manifest import Artifact, ArtifactKind, Bundle, Catalogue, ReleaseEntry
-from ..model import TranslatedRelease
+from ..model import TranslatedRelease, is_closing
 from ..paths import LanguagePaths
 from ..render.epub import EpubAudio, epub_audio
 from ..render.html import BundleEntry
@@ -224,7 +224,7 @@ class Bundles:
         if sound is None or cues is None:
             return None
         where = str(self.ctx.store.root / vtt.path)
-        timings = sentence_timings(cues, where)
+        timings = tuple(t for t in sentence_timings(cues, where) if not is_closing(t.key))  # the help line
         keys = [s.segment.key for s in tr.segments]
         if [t.key for t in timings] != keys:
             raise TranscriptError(

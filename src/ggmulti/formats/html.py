@@ -7,9 +7,10 @@ from collections.abc import Mapping, Sequence
 from markupsafe import Markup
 
 from ..manifest import ArtifactKind
+from ..model import is_closing
 from ..paths import href
 from ..render.epub import EPUB_TYPE
-from ..render.html import Alternate, AudioLink, Link, PageMeta, TranscriptLine
+from ..render.html import Alternate, AudioLink, Link, PageMeta, SegmentView, TranscriptLine
 from ..render.units import duration, file_size
 from ..segment import lead_paragraph
 from ..speech.voice import unusable_reason
@@ -101,12 +102,16 @@ class HtmlEditions:
 
         A raw .vtt is shown as code or downloaded by phones; this page reads like the release."""
         written = {seg.segment.key: seg for seg in job.tr.segments}
+        tag = self.ctx.config.language(job.tr.lang).bcp47
         lines = [
             TranscriptLine(
-                duration(t.start)[0], duration(t.start)[1], self.ctx.html.segment_view(written[t.key])
+                *duration(t.start),
+                self.ctx.html.segment_view(written[t.key])
+                if t.key in written
+                else SegmentView(t.text, job.tr.lang, tag, "help", id=t.key),  # the help line closing it
             )
             for t in made.timings
-            if t.key in written
+            if t.key in written or is_closing(t.key)
         ]
         # hrefs on the transcript page: it sits beside the release page, so the audio's are the same
         page = self.ctx.html.transcript_page(

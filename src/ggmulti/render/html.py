@@ -24,7 +24,7 @@ from ..dates import babel_locale
 from ..errors import ConfigError
 from ..glossary.model import Glossary
 from ..languages import traits
-from ..model import Origin, TranslatedRelease, TranslatedSegment
+from ..model import Origin, TranslatedRelease, TranslatedSegment, closing_key
 from ..segment import separator
 from .linebreak import DICTIONARY_SCRIPTS, WordBreaker
 from .units import plural_category
@@ -311,6 +311,19 @@ class HtmlRenderer:
         hours = self.ui(lang.code)["help_always"] if help.hours == "24/7" else escape(help.hours)
         return HelpView(text=text, hours=hours)
 
+    def help_spoken(self, code: str) -> tuple[str, str] | None:
+        """The help line the audio ends with, (as written, as said), in ``code`` only (never an English
+        fallback read by another voice); the number said digit by digit ("1 5 7 7, 1 3 6 6")."""
+        help = self.config.publisher.help
+        own = self._ui.get(code, {})
+        sentence = help.text.get(code, own.get("help_text")) if help is not None else None
+        if help is None or sentence is None:
+            return None
+        digits = ", ".join(" ".join(group) for group in re.findall(r"[0-9]+", help.phone))
+        hours = own.get("help_always") if help.hours == "24/7" else help.hours
+        written, said = (sentence.format(name=help.name, phone=number) for number in (help.phone, digits))
+        return (f"{written} {hours}", f"{said} {hours}") if hours else (written, said)
+
     def _common(self, lang: LanguageConfig, root: str, description: str = "") -> dict[str, object]:
         """Template variables every page has: its language, interface strings, the publisher, the help line."""
         own_title = self._own_site_title(lang.code)
@@ -497,6 +510,7 @@ class HtmlRenderer:
             no_audio=no_audio,
             original=original,
             meta=meta,
+            **({"help_id": closing_key(tr.release.id)} if audio is not None else {}),  # heard last
         )
 
     def transcript_page(
