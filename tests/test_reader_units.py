@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from ggmulti import dates
@@ -53,3 +56,10 @@ def test_plural_categories_follow_cldr() -> None:
     assert [plural_category(n, "en") for n in (1, 4)] == ["one", "other"]
     assert {plural_category(n, code) for n in (1, 4) for code in ("ja", "zh-Hans", "th")} == {"other"}
     assert plural_category(2, "fil") == "one"  # Filipino counts 1, 2, 3 with the "one" form
+
+
+def test_the_thai_index_of_the_demo_dates_2025_releases_2568(demo_output: Path) -> None:
+    page = (demo_output / "th" / "index.html").read_text(encoding="utf-8")
+    shown = re.findall(r'<time datetime="(2025-[0-9-]+)">([^<]+)</time>', page)
+    assert len(shown) >= 10
+    assert all(text.endswith("พ.ศ. 2568") and "2025" not in text for _iso, text in shown), shown[:3]
