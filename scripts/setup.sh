@@ -19,7 +19,8 @@ DEB_PACKAGES=(
   ffmpeg               # ffprobe / ffmpeg decode the MP3s in the audio tests
   chromium chromium-driver   # headless browser for the site's axe-core accessibility test (and DAISY Ace)
   epubcheck            # W3C/DAISY EPUB validator for the EPUB tests (pulls default-jre); run it as
-                       # `java -jar /usr/share/java/epubcheck.jar`: its /usr/bin wrapper needs binfmt
+                       # `java -jar /usr/share/java/epubcheck.jar`: its /usr/bin wrapper needs binfmt;
+                       # its JRE also runs the Nu HTML Checker (npm vnu-jar) in tests/test_site_checkers.py
 )
 PYTHON=${PYTHON:-python3}
 
@@ -75,7 +76,8 @@ python_env() {
 # DAISY Ace (ace-cli), the EPUB accessibility checker, which drives Debian's chromium through puppeteer
 # (PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium at run time) instead of downloading a browser.
 node_packages() {
-  if [ -f node_modules/axe-core/axe.min.js ] && [ -x node_modules/.bin/ace-cli ]; then
+  if [ -f node_modules/axe-core/axe.min.js ] && [ -x node_modules/.bin/ace-cli ] \
+    && [ -f node_modules/vnu-jar/build/dist/vnu.jar ] && [ -x node_modules/.bin/lighthouse ]; then
     return 0
   fi
   if ! command -v npm >/dev/null 2>&1; then
@@ -84,7 +86,7 @@ node_packages() {
       && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
     command -v npm >/dev/null 2>&1 || { echo "npm is missing: install Node.js with npm" >&2; exit 1; }
   fi
-  echo "Installing axe-core and DAISY Ace (npm ci)"
+  echo "Installing axe-core, DAISY Ace, the Nu HTML Checker (vnu-jar) and Lighthouse (npm ci)"
   PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 }
 

@@ -200,7 +200,9 @@ def test_each_overlay_has_a_par_per_sentence_at_the_published_transcript_times(
             cues = _cue_times((demo_output / book.lang / f"{rid}.vtt").read_text(encoding="utf-8"))
             page = _xml(archive, f"EPUB/c{n}.xhtml")
             pars = _xml(archive, f"EPUB/c{n}.smil").findall(".//smil:par", NS)
-            assert len(pars) == len(tr.segments) == len(cues), (book.path, n)
+            # the transcript ends with the help line ([publisher.help]), which the book has no sentence for
+            assert set(cues) - {s.segment.key for s in tr.segments} == {f"{rid}:help"}, (book.path, n)
+            assert len(pars) == len(tr.segments) == len(cues) - 1, (book.path, n)
             for par, seg in zip(pars, tr.segments, strict=True):
                 text, audio = par.find("smil:text", NS), par.find("smil:audio", NS)
                 assert text is not None and audio is not None

@@ -33,6 +33,7 @@ FILES = (
     f"hi/{RELEASE}.html",  # Devanagari
     "vi/feed.xml",
     f"vi/{RELEASE}.vtt",
+    f"vi/{RELEASE}.transcript.html",  # the transcript as a page, sentence ids = cue ids
 )
 _BINARY = {"pdf", "audio", "bundle-pdf", "bundle-zip"}
 
@@ -51,6 +52,8 @@ def normalised(rel: str, data: bytes) -> bytes:
         return _mask_binaries(data)
     if rel.endswith("feed.xml"):
         return re.sub(rb'length="\d+"', b'length="<bytes>"', data)  # an MP3's size
+    if rel.endswith(".html"):  # sizes of PDFs, MP3s and EPUBs, whose bytes are masked above
+        return re.sub(rb'<span class="size">[^<]*</span>', b'<span class="size">&lt;size&gt;</span>', data)
     return data
 
 

@@ -88,7 +88,8 @@ def test_english_editions_are_published_with_html_pdf_and_audio(published: Publi
         assert en["segments"]["untranslated"] == en["segments"]["machine"] == en["segments"]["memory"] == 0
         assert en["terms"]["pinned"] <= en["terms"]["expected"]
         kinds = {a["kind"]: a for a in en["artifacts"]}
-        assert set(kinds) == {"html", "pdf", "audio", "transcript", "data", "epub"}
+        assert set(kinds) == {"html", "pdf", "audio", "transcript", "transcript-page", "data", "epub"}
+        assert kinds["transcript-page"]["path"] == f"en/{entry['id']}.transcript.html"
         assert kinds["epub"]["path"] == f"en/{entry['id']}.epub"
         assert kinds["data"]["path"] == f"en/{entry['id']}.json"
         assert kinds["html"]["path"] == f"en/{entry['id']}.html"
@@ -182,10 +183,12 @@ def test_html_pages_declare_their_language_and_escape_text(published: Published)
         page = published.first[f"en/{entry['id']}.html"].decode()
         assert '<html lang="en"' in page
         scripts = re.findall(r"<script[^>]*>", page.lower())
-        assert scripts == ['<script type="application/ld+json">']  # structured data, nothing that runs
+        # structured data, and only the read-along script shipped with the package (same site, deferred)
+        assert scripts[0] == '<script type="application/ld+json">'
+        assert set(scripts[1:]) <= {'<script src="../assets/readalong.js" defer>'}
         assert f'href="{entry["id"]}.pdf"' in page
         title = entry["title"].replace("&", "&amp;")
-        assert f"<h1>{title}</h1>" in page
+        assert f'<h1 id="{entry["id"]}:title">{title}</h1>' in page
 
 
 def test_pdfs_are_real_tagged_pdfs_with_the_title(published: Published) -> None:

@@ -89,9 +89,11 @@ def test_ffprobe_shows_duration_language_and_a_chapter_per_paragraph(published: 
         paragraphs = (
             page.split("<article>")[1].split("</article>")[0].count("<p>")
         )  # the meta line is <p class>
-        assert len(info["chapters"]) == 1 + paragraphs >= 3
+        # ... and last the help line of [publisher.help] (ggmulti.toml names Danuri), in the edition's voice
+        assert len(info["chapters"]) == 1 + paragraphs + 1 >= 4
         keys = [ident for ident, _timing, _text in cues]
         assert keys[0] == f"{rid}:title" and len(cues) > len(info["chapters"])
+        assert keys[-1] == f"{rid}:help" and "1577-1366" in cues[-1][2]
         assert len({k.split(":")[1] for k in keys}) == len(info["chapters"])
         for _ident, timing, _text in cues:
             start, end = (
@@ -138,8 +140,14 @@ def test_feeds_validate_and_enclosures_match_the_files(published: Published) -> 
 def test_the_release_page_offers_the_audio_and_its_transcript(published: Published) -> None:
     rid, _ed = _editions(published, "vi")[0]
     page = (published.out / "vi" / f"{rid}.html").read_text(encoding="utf-8")
-    assert f'<audio controls preload="none" src="{rid}.mp3">' in page
-    assert f'<a href="{rid}.vtt" type="text/vtt">' in page
+    assert f'<audio controls preload="none" src="{rid}.mp3" data-readalong>' in page
+    assert f'<track kind="captions" src="{rid}.vtt" srclang="vi"' in page  # the read-along's cues
+    # readers are offered the transcript as a page, not the raw .vtt; it links the .vtt as a file
+    assert f'<a href="{rid}.vtt"' not in page and f'<a href="{rid}.transcript.html">' in page
+    transcript = (published.out / "vi" / f"{rid}.transcript.html").read_text(encoding="utf-8")
+    assert f'<a href="{rid}.vtt" type="text/vtt">' in transcript and f'<a href="{rid}.html">' in transcript
+    # listen first: the player comes before the first sentence of the text
+    assert page.index("<audio") < page.index(f'id="{rid}:p0:s0"')
     lo_rid, _ = _editions(published, "lo")[0]
     assert "<audio" not in (published.out / "lo" / f"{lo_rid}.html").read_text(encoding="utf-8")
 

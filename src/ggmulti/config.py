@@ -107,7 +107,29 @@ class LanguageConfig(_Strict):
         return Traits(self.script)
 
 
+class HelpConfig(_Strict):
+    """A help line readers can call in their own language, shown on every page and in every bundle."""
+
+    name: PlainText = Field(min_length=1)  # "Danuri Call Center"
+    phone: str = Field(pattern=r"^\+?[0-9][0-9 -]{1,30}$")  # as dialled: "1577-1366"
+    hours: PlainText = "24/7"  # "24/7": "open 24 hours a day, every day" in each language; else shown as written
+    text: dict[str, PlainText] = {}  # per language code: your own sentence instead of the shipped one
+
+    @field_validator("text")
+    @classmethod
+    def _fillable(cls, v: dict[str, str]) -> dict[str, str]:
+        for code, sentence in v.items():
+            try:
+                sentence.format(name="", phone="")
+            except (KeyError, IndexError, ValueError) as exc:
+                raise ValueError(
+                    f"text.{code}: only {{name}} and {{phone}} can be filled in ({exc})"
+                ) from None
+        return v
+
+
 class PublisherConfig(_Strict):
+    help: HelpConfig | None = None
     name: PlainText = "Gyeonggi Province"
     url: Annotated[str | None, AfterValidator(_web_url)] = None
     site_title: PlainText = "Gyeonggi Province press releases"

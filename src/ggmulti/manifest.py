@@ -30,9 +30,12 @@ class ArtifactKind(StrEnum):
     PDF = "pdf"
     AUDIO = "audio"
     TRANSCRIPT = "transcript"
+    TRANSCRIPT_PAGE = "transcript-page"  # the transcript as HTML, the reader-facing one
     DATA = "data"  # the edition's text as JSON: sentences, their languages and origins, term checks
     EPUB = "epub"  # EPUB 3 talking book: the text, read aloud sentence by sentence where there is audio
     CSS = "css"
+    SCRIPT = "script"  # the read-along script release and transcript pages load (pages work without it)
+    ICON = "icon"  # the site's favicon
     IMAGE = "image"  # a podcast cover
     SITEMAP = "sitemap"
     ROBOTS = "robots"

@@ -69,6 +69,17 @@ class Segment:
 
 
 TITLE_PARAGRAPH = -1
+CLOSING = "help"  # the key suffix of the help line an edition's audio ends with ([publisher.help])
+
+
+def closing_key(release_id: str) -> str:
+    """The cue id of the help line read at the end of an edition's audio, after its last sentence."""
+    return f"{release_id}:{CLOSING}"
+
+
+def is_closing(key: str) -> bool:
+    """Whether a timing or cue is that help line, which no text edition (EPUB, bundle) carries."""
+    return key.rsplit(":", 1)[-1] == CLOSING
 
 
 @dataclass(frozen=True)

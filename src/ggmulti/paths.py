@@ -13,6 +13,8 @@ from .manifest import MANIFEST_NAME, REPORT_NAME, ArtifactKind
 
 SITE_INDEX = "index.html"
 STYLESHEET = "assets/style.css"
+READALONG_SCRIPT = "assets/readalong.js"
+FAVICON = "favicon.svg"
 SITE_FILES = (MANIFEST_NAME, REPORT_NAME)
 
 _EXTENSIONS = {
@@ -20,6 +22,7 @@ _EXTENSIONS = {
     ArtifactKind.PDF: "pdf",
     ArtifactKind.AUDIO: "mp3",
     ArtifactKind.TRANSCRIPT: "vtt",
+    ArtifactKind.TRANSCRIPT_PAGE: "transcript.html",
     ArtifactKind.DATA: "json",
     ArtifactKind.EPUB: "epub",
 }

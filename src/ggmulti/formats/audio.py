@@ -24,8 +24,16 @@ class AudioEditions:
             return {}
         config = self.ctx.config
         with EspeakEngine() as engine:
+            closing = {
+                lang: said for lang in {j.tr.lang for j in jobs} if (said := self.ctx.html.help_spoken(lang))
+            }
             spoken = speak_editions(
-                config, self.ctx.glossary, [j.tr for j in jobs], engine, workers=config.build.workers
+                config,
+                self.ctx.glossary,
+                [j.tr for j in jobs],
+                engine,
+                workers=config.build.workers,
+                closing=closing,
             )
         results: dict[EditionKey, EditionResult] = {}
         for job in jobs:

@@ -6,7 +6,8 @@ over the whole catalogue from the published editions' text (formats/data.py), so
 release rebuilds only its own period's bundle, and every other bundle stays byte for byte. A bundle's
 key is made of its editions' keys (which cover the templates): same key, bundle reused as it stands.
 Fixed bytes for the same input: the PDF through the renderer's fixed /ID, the zip with fixed times,
-modes and order. The EPUB reads each release aloud from its published MP3, timed by the sentence cues of
+modes and order (each member dated by its release, the bundle's own files by its last release; never
+the wall clock). The EPUB reads each release aloud from its published MP3, timed by the sentence cues of
 its published transcript (speech/vtt.py).
 
 A bundle reads like the period's booklet, first release first (PDF, EPUB and the zip's index; the
@@ -27,10 +28,11 @@ from ..cache import key_of
 from ..errors import GgmultiError, TranscriptError
 from ..incremental import bundle_key, intact
 from ..manifest import Artifact, ArtifactKind, Bundle, Catalogue, ReleaseEntry
-from ..model import TranslatedRelease
+from ..model import TranslatedRelease, is_closing
 from ..paths import LanguagePaths
 from ..render.epub import EpubAudio, epub_audio
 from ..render.html import BundleEntry
+from ..render.units import file_size
 from ..speech.vtt import sentence_timings
 from .api import BuildContext, Output, SiteInput, SiteResult
 from .data import load_translated
@@ -44,7 +46,8 @@ if TYPE_CHECKING:
     from ..render.html import HtmlRenderer
     from ..render.pdf import PdfRenderer
 
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no wall clock in the output
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: for members with no date at all
+ZipTime = tuple[int, int, int, int, int, int]
 UNDATED = "undated"
 _STORED = (".pdf", ".mp3", ".epub")  # already compressed
 # Edition files a bundle zip carries, and the folder each goes to inside the zip.
@@ -155,18 +158,21 @@ class Bundles:
             owner=Bundle.name_of(lang, period),
         )
         combined = paths.bundle_pdf(period).rsplit("/", 1)[-1]
-        members: list[tuple[str, bytes]] = [(combined, document)]
+        last = zip_time(max((e.date for e, _ in chosen if e.date), default=None))
+        members: list[tuple[str, bytes, ZipTime]] = [(combined, document, last)]
         index: list[BundleEntry] = []
         for entry, tr in chosen:
             edition = entry.editions[lang]
             found: dict[ArtifactKind, str] = {}
+            sizes: dict[ArtifactKind, str] = {}
             for kind, folder in _MEMBERS:
                 artifact = edition.artifact(kind)
                 data = self.ctx.read(artifact.path) if artifact is not None else None
                 if artifact is not None and data is not None:
                     name = f"{folder}/{artifact.path.rsplit('/', 1)[-1]}"
-                    members.append((name, data))
+                    members.append((name, data, zip_time(entry.date)))
                     found[kind] = name
+                    sizes[kind] = file_size(len(data), cfg.bcp47)
             index.append(
                 BundleEntry(
                     title=tr.title.text,
@@ -177,6 +183,8 @@ class Bundles:
                     pdf=found.get(ArtifactKind.PDF),
                     audio=found.get(ArtifactKind.AUDIO),
                     transcript=found.get(ArtifactKind.TRANSCRIPT),
+                    pdf_size=sizes.get(ArtifactKind.PDF, ""),
+                    audio_size=sizes.get(ArtifactKind.AUDIO, ""),
                 )
             )
         audio = any(e.audio for e in index)
@@ -192,9 +200,17 @@ class Bundles:
             )
             outputs.append(Output(paths.bundle_epub(period), ArtifactKind.BUNDLE_EPUB, book))
             book_name = paths.bundle_epub(period).rsplit("/", 1)[-1]
-            members.append((book_name, book))
-        page = html.bundle_index(cfg, index, period=label, combined=combined, epub=book_name)
-        members.append(("index.html", page.encode("utf-8")))
+            members.append((book_name, book, last))
+        page = html.bundle_index(
+            cfg,
+            index,
+            period=label,
+            combined=combined,
+            combined_size=file_size(len(document), cfg.bcp47),
+            epub=book_name,
+            epub_size=file_size(len(book), cfg.bcp47) if epub else "",
+        )
+        members.append(("index.html", page.encode("utf-8"), last))
         outputs.append(Output(paths.bundle_zip(period), ArtifactKind.BUNDLE_ZIP, deterministic_zip(members)))
         return outputs, audio
 
@@ -208,7 +224,7 @@ class Bundles:
         if sound is None or cues is None:
             return None
         where = str(self.ctx.store.root / vtt.path)
-        timings = sentence_timings(cues, where)
+        timings = tuple(t for t in sentence_timings(cues, where) if not is_closing(t.key))  # the help line
         keys = [s.segment.key for s in tr.segments]
         if [t.key for t in timings] != keys:
             raise TranscriptError(
@@ -263,12 +279,21 @@ def bundle_pdf(
     return join(cover, parts, identity=identity)
 
 
-def deterministic_zip(members: Sequence[tuple[str, bytes]]) -> bytes:
-    """A zip whose bytes depend only on the members: sorted names, fixed time, mode 0644, Unix origin."""
+def zip_time(date: str | None) -> ZipTime:
+    """A member's time in the zip: noon (KST, as zips hold local times) of its release's date.
+
+    Noon, not midnight: a file manager in another time zone still shows the release's own day."""
+    if not date:
+        return ZIP_EPOCH
+    return (int(date[:4]), int(date[5:7]), int(date[8:10]), 12, 0, 0)
+
+
+def deterministic_zip(members: Sequence[tuple[str, bytes, ZipTime]]) -> bytes:
+    """A zip whose bytes depend only on the members: sorted names, given times, mode 0644, Unix origin."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in sorted(members):
-            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+        for name, data, when in sorted(members):
+            info = zipfile.ZipInfo(name, date_time=when)
             info.external_attr = 0o100644 << 16
             info.create_system = 3
             info.compress_type = zipfile.ZIP_STORED if name.endswith(_STORED) else zipfile.ZIP_DEFLATED

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..manifest import ArtifactKind
-from ..model import Origin, TranslatedRelease
+from ..model import Origin, TranslatedRelease, is_closing
 from ..render.epub import EpubAudio, EpubBook, EpubChapter, EpubLabels, EpubName, epub_audio, epub_chapter
 from ..render.epub import epub_edition as package
 from .api import BuildContext, EditionJob, EditionKey, EditionResult, Output
@@ -90,7 +90,9 @@ class EpubEditions:
             tr = job.tr
             made = earlier.get(tr.key, EditionResult())
             mp3 = made.output(ArtifactKind.AUDIO)
-            audio = epub_audio(mp3.data, made.timings) if mp3 is not None and made.timings else None
+            # the help line closing the audio has no sentence in the book: its clip is not in the overlay
+            timings = [t for t in made.timings if not is_closing(t.key)]
+            audio = epub_audio(mp3.data, timings) if mp3 is not None and timings else None
             data = talking_book(
                 self.ctx,
                 tr.lang,

@@ -7,9 +7,11 @@ from collections.abc import Mapping, Sequence
 from markupsafe import Markup
 
 from ..manifest import ArtifactKind
+from ..model import is_closing
 from ..paths import href
 from ..render.epub import EPUB_TYPE
-from ..render.html import Alternate, AudioLink, Link, PageMeta
+from ..render.html import Alternate, AudioLink, Link, PageMeta, SegmentView, TranscriptLine
+from ..render.units import duration, file_size
 from ..segment import lead_paragraph
 from ..speech.voice import unusable_reason
 from .api import BuildContext, EditionJob, EditionKey, EditionResult, Output
@@ -35,22 +37,40 @@ class HtmlEditions:
             page_path = job.paths.page
             made = earlier.get(job.tr.key, EditionResult())
             ui = html.ui(job.tr.lang)
+            tag = config.language(job.tr.lang).bcp47
             audio_out, vtt_out = made.output(ArtifactKind.AUDIO), made.output(ArtifactKind.TRANSCRIPT)
             downloads = [
-                Link(href=href(page_path, out.path), label=ui[spoken if audio_out else label], type=media)
+                Link(
+                    href=href(page_path, out.path),
+                    label=ui[spoken if audio_out else label],
+                    type=media,
+                    size=file_size(len(out.data), tag),
+                )
                 for kind, (label, spoken, media) in DOWNLOADS.items()
                 if (out := made.output(kind)) is not None
             ]
-            audio = (
-                AudioLink(href=href(page_path, audio_out.path), transcript_href=href(page_path, vtt_out.path))
-                if audio_out is not None and vtt_out is not None
-                else None
-            )
+            outputs: list[Output] = []
+            audio = None
+            if audio_out is not None and vtt_out is not None:
+                transcript_path = job.paths.of(ArtifactKind.TRANSCRIPT_PAGE)
+                shown, iso = duration(made.audio_seconds or 0.0)
+                audio = AudioLink(
+                    href=href(page_path, audio_out.path),
+                    transcript_href=href(page_path, vtt_out.path),
+                    page_href=href(page_path, transcript_path) if made.timings else "",
+                    duration=shown,
+                    duration_iso=iso,
+                    size=file_size(len(audio_out.data), tag),
+                )
+                if made.timings:
+                    outputs.append(self._transcript(job, transcript_path, audio, made))
+            base = (config.publisher.url or "").rstrip("/")
             alternates = [
                 Alternate(
                     href=href(page_path, job.paths.in_language(other).page),
                     bcp47=config.language(other).bcp47,
                     native_name=config.language(other).native_name,
+                    url=f"{base}/{job.paths.in_language(other).page}" if base else None,
                 )
                 for other in job.alternates
             ]
@@ -73,10 +93,31 @@ class HtmlEditions:
                 original=original,
                 meta=self._meta(job),
             )
-            results[job.tr.key] = EditionResult(
-                outputs=(Output(page_path, ArtifactKind.HTML, page.encode("utf-8")),)
-            )
+            outputs.insert(0, Output(page_path, ArtifactKind.HTML, page.encode("utf-8")))
+            results[job.tr.key] = EditionResult(outputs=tuple(outputs))
         return results
+
+    def _transcript(self, job: EditionJob, path: str, audio: AudioLink, made: EditionResult) -> Output:
+        """The transcript as a page: each sentence at the time it is heard, followed by the same script.
+
+        A raw .vtt is shown as code or downloaded by phones; this page reads like the release."""
+        written = {seg.segment.key: seg for seg in job.tr.segments}
+        tag = self.ctx.config.language(job.tr.lang).bcp47
+        lines = [
+            TranscriptLine(
+                *duration(t.start),
+                self.ctx.html.segment_view(written[t.key])
+                if t.key in written
+                else SegmentView(t.text, job.tr.lang, tag, "help", id=t.key),  # the help line closing it
+            )
+            for t in made.timings
+            if t.key in written or is_closing(t.key)
+        ]
+        # hrefs on the transcript page: it sits beside the release page, so the audio's are the same
+        page = self.ctx.html.transcript_page(
+            job.tr, lines, audio=audio, release_href=href(path, job.paths.page)
+        )
+        return Output(path, ArtifactKind.TRANSCRIPT_PAGE, page.encode("utf-8"))
 
     def _meta(self, job: EditionJob) -> PageMeta:
         """JSON-LD NewsArticle and OpenGraph for search engines, aggregators and link previews."""

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 
 from ..config import Config
 from ..manifest import ArtifactKind, EditionEntry, ReleaseEntry
-from ..paths import SITE_INDEX, STYLESHEET, LanguagePaths, href
+from ..paths import FAVICON, READALONG_SCRIPT, SITE_INDEX, STYLESHEET, LanguagePaths, href
 from ..render.html import BundleLink, IndexEntry, LanguageLink
+from ..render.units import file_size
 from .api import BuildContext, Output, SiteInput, SiteResult
 
 FALLBACK = "fallback"  # IndexEntry.status of an entry linking the edition in the release's own language
@@ -49,9 +50,20 @@ class SiteIndexes:
 
     def generate(self, site: SiteInput, earlier: Sequence[SiteResult]) -> SiteResult:
         config, html = self.ctx.config, self.ctx.html
-        outputs = [Output(STYLESHEET, ArtifactKind.CSS, html.stylesheet().encode("utf-8"))]
+        outputs = [
+            Output(STYLESHEET, ArtifactKind.CSS, html.stylesheet().encode("utf-8")),
+            Output(READALONG_SCRIPT, ArtifactKind.SCRIPT, html.asset("readalong.js")),
+            Output(FAVICON, ArtifactKind.ICON, html.asset("favicon.svg")),
+        ]
         links: list[LanguageLink] = []
-        for code, cfg in sorted(config.languages.items()):
+        sizes = {o.path: len(o.data) for r in earlier for o in r.outputs} | {
+            a.path: a.bytes for r in earlier for a in r.kept
+        }
+
+        def size(path: str | None) -> str:
+            return file_size(sizes[path], cfg.bcp47) if path in sizes else ""
+
+        for code, cfg in config.languages.items():  # the configured order ([build] languages), documented
             paths = LanguagePaths(code)
             entries = [
                 e for r in site.catalogue.releases if (e := self._entry(paths.index, r, code)) is not None
@@ -64,6 +76,7 @@ class SiteIndexes:
                     zip=href(paths.index, b.zip),
                     audio=b.audio,
                     epub=href(paths.index, b.epub) if b.epub else None,
+                    sizes=(size(b.pdf), size(b.zip), size(b.epub)),
                 )
                 for b in sorted(
                     (b for result in earlier for b in result.bundles if b.lang == code),
@@ -86,6 +99,7 @@ class SiteIndexes:
                     native_name=cfg.native_name,
                     name=cfg.name,
                     count=own,
+                    count_text=html.count_phrase(code, own),
                     note=html.ui(code)["coming_soon"] if not own else "",
                 )
             )

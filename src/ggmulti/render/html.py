@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,13 +20,15 @@ from markupsafe import Markup, escape
 
 from .. import dates
 from ..config import Config, LanguageConfig, builtin_language
+from ..dates import babel_locale
 from ..errors import ConfigError
 from ..glossary.model import Glossary
 from ..languages import traits
-from ..model import Origin, TranslatedRelease, TranslatedSegment
+from ..model import Origin, TranslatedRelease, TranslatedSegment, closing_key
 from ..readpolicy import read_text
 from ..segment import separator
 from .linebreak import DICTIONARY_SCRIPTS, WordBreaker
+from .units import plural_category
 
 UI_FILE = "ui.yaml"
 FALLBACK_UI_LANG = "en"
@@ -36,15 +39,24 @@ class Link:
     href: str
     label: Markup  # an interface string, already escaped (may carry lang="en" when not yet translated)
     type: str
+    size: str = ""  # the file's size as the reader writes it ("312 kB"): readers on phone plans choose
 
 
 @dataclass(frozen=True)
 class AudioLink:
-    """The edition's audio as the release page offers it (hrefs relative to the page)."""
+    """The edition's audio as the release page offers it (hrefs relative to the page).
+
+    ``transcript_href`` is the WebVTT the player's <track> reads (its cue ids are the sentences' ids on the
+    page, which the read-along script follows); readers are offered ``page_href``, the transcript as HTML.
+    """
 
     href: str
     transcript_href: str
     type: str = "audio/mpeg"
+    page_href: str = ""
+    duration: str = ""  # "3:07"
+    duration_iso: str = ""  # "PT3M7S", for <time datetime>
+    size: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,6 +69,8 @@ class BundleEntry:
     pdf: str | None
     audio: str | None = None
     transcript: str | None = None
+    pdf_size: str = ""
+    audio_size: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,6 +84,24 @@ class SegmentView:
     sep: str = ""  # what follows it in its paragraph
     # (text, is a glossary name): in scripts without word spaces a name is kept on one line
     parts: tuple[tuple[str, bool], ...] = ()
+    id: str = ""  # the segment key: the id of the sentence's WebVTT cue, so the page can follow the audio
+
+
+@dataclass(frozen=True)
+class TranscriptLine:
+    """One sentence of a transcript page, with the time it is heard at ("0:07", "PT7S")."""
+
+    at: str
+    at_iso: str
+    segment: SegmentView
+
+
+@dataclass(frozen=True)
+class HelpView:
+    """The help line as a page shows it, in the page's language (the number a tel: link)."""
+
+    text: Markup
+    hours: Markup
 
 
 @dataclass(frozen=True)
@@ -81,6 +113,8 @@ class Chrome:
     site_title_html: Markup
     publisher_html: Markup
     publisher: str
+    help: HelpView | None = None
+    description: str = ""  # the page's <meta name="description">, in its language
 
 
 @dataclass(frozen=True)
@@ -128,6 +162,7 @@ class BundleLink:
     zip: str
     audio: bool
     epub: str | None = None  # the period's talking book (read aloud when ``audio``)
+    sizes: tuple[str, str, str] = ("", "", "")  # of the PDF, the zip and the EPUB, as the reader writes them
 
 
 @dataclass(frozen=True)
@@ -135,6 +170,7 @@ class Alternate:
     href: str
     bcp47: str
     native_name: str
+    url: str | None = None  # absolute, under [publisher] url: search engines ignore relative hreflang links
 
 
 @dataclass(frozen=True)
@@ -154,6 +190,7 @@ class LanguageLink:
     native_name: str
     name: str
     count: int  # releases translated into it
+    count_text: Markup | str = ""  # "4 releases" in the language itself, with its plural
     note: Markup | str = ""  # told to its readers in their language (e.g. nothing translated yet)
 
 
@@ -258,11 +295,44 @@ class HtmlRenderer:
         cfg = self.config.languages.get(code)
         return cfg.bcp47 if cfg else code
 
-    def _segment(self, seg: TranslatedSegment, sep: str = "") -> SegmentView:
-        return SegmentView(seg.text, seg.lang, self._lang_tag(seg.lang), seg.origin.value, sep, _parts(seg))
+    def segment_view(self, seg: TranslatedSegment) -> SegmentView:
+        """A sentence as pages show it (its id is its WebVTT cue id)."""
+        return self._segment(seg)
 
-    def _common(self, lang: LanguageConfig, root: str) -> dict[str, object]:
-        """Template variables every page has: its language, interface strings and the publisher."""
+    def _segment(self, seg: TranslatedSegment, sep: str = "") -> SegmentView:
+        return SegmentView(
+            seg.text, seg.lang, self._lang_tag(seg.lang), seg.origin.value, sep, _parts(seg), seg.segment.key
+        )
+
+    def help_line(self, lang: LanguageConfig) -> HelpView | None:
+        """``[publisher.help]`` in the reader's language: the site's own sentence, else the shipped one."""
+        help = self.config.publisher.help
+        if help is None:
+            return None
+        number = Markup('<a href="tel:{}">{}</a>').format(re.sub(r"[^0-9+]", "", help.phone), help.phone)
+        own = help.text.get(lang.code)
+        if own is not None:
+            text = Markup(escape(own)).format(name=help.name, phone=number)
+        else:
+            text = self.phrase(lang.code, "help_text", name=help.name, phone=number)
+        hours = self.ui(lang.code)["help_always"] if help.hours == "24/7" else escape(help.hours)
+        return HelpView(text=text, hours=hours)
+
+    def help_spoken(self, code: str) -> tuple[str, str] | None:
+        """The help line the audio ends with, (as written, as said), in ``code`` only (never an English
+        fallback read by another voice); the number said digit by digit ("1 5 7 7, 1 3 6 6")."""
+        help = self.config.publisher.help
+        own = self._ui.get(code, {})
+        sentence = help.text.get(code, own.get("help_text")) if help is not None else None
+        if help is None or sentence is None:
+            return None
+        digits = ", ".join(" ".join(group) for group in re.findall(r"[0-9]+", help.phone))
+        hours = own.get("help_always") if help.hours == "24/7" else help.hours
+        written, said = (sentence.format(name=help.name, phone=number) for number in (help.phone, digits))
+        return (f"{written} {hours}", f"{said} {hours}") if hours else (written, said)
+
+    def _common(self, lang: LanguageConfig, root: str, description: str = "") -> dict[str, object]:
+        """Template variables every page has: its language, interface strings, the publisher, the help line."""
         own_title = self._own_site_title(lang.code)
         return vars(
             Chrome(
@@ -277,6 +347,8 @@ class HtmlRenderer:
                 else self._english(self.config.publisher.site_title, lang),
                 publisher_html=self._english(self.config.publisher.name, lang),
                 publisher=self.config.publisher.name,
+                help=self.help_line(lang),
+                description=description,
             )
         )
 
@@ -343,6 +415,14 @@ class HtmlRenderer:
         english = Markup(escape(self._ui[FALLBACK_UI_LANG][key])).format(**values)
         return Markup('<span lang="en">{}</span>').format(english)
 
+    def count_phrase(self, code: str, count: int) -> Markup:
+        """ "4 releases" in ``code``, the plural form chosen by CLDR's rules for that language."""
+        from babel.numbers import format_decimal
+
+        tag = self._lang_tag(code)
+        number = format_decimal(count, locale=babel_locale(tag))
+        return self.phrase(code, f"releases_{plural_category(count, tag)}", count=number)
+
     def _own_site_title(self, code: str) -> str | None:
         return self._ui.get(code, {}).get("site_title")
 
@@ -386,7 +466,9 @@ class HtmlRenderer:
         *,
         period: Markup,
         combined: str,
+        combined_size: str = "",
         epub: str | None = None,
+        epub_size: str = "",
     ) -> str:
         """The index page inside a zip: self-contained, opens from a USB stick with no server.
 
@@ -397,7 +479,9 @@ class HtmlRenderer:
             entries=entries,
             period=period,
             combined=combined,
+            combined_size=combined_size,
             epub=epub,
+            epub_size=epub_size,
             epub_audio=any(e.audio for e in entries),
             css=Markup(self.stylesheet()),
         )
@@ -422,9 +506,10 @@ class HtmlRenderer:
     ) -> str:
         """``no_audio``: why a page has no audio (told to readers); ``original``: the source edition."""
         lang = self.config.language(tr.lang)
+        described = meta.description if meta is not None and meta.description else self._about(lang)
         return self._render(
             "release.html.j2",
-            **self._common(lang, "../"),
+            **self._common(lang, "../", described),
             **vars(self._release_view(tr)),
             downloads=downloads,
             alternates=alternates,
@@ -432,6 +517,24 @@ class HtmlRenderer:
             no_audio=no_audio,
             original=original,
             meta=meta,
+            **({"help_id": closing_key(tr.release.id)} if audio is not None else {}),  # heard last
+        )
+
+    def transcript_page(
+        self, tr: TranslatedRelease, lines: Sequence[TranscriptLine], *, audio: AudioLink, release_href: str
+    ) -> str:
+        """An edition's transcript in HTML: what is heard, sentence by sentence, with its times."""
+        lang = self.config.language(tr.lang)
+        heading = (
+            self._ui.get(lang.code, {}).get("transcript_heading") or self._ui["en"]["transcript_heading"]
+        )
+        return self._render(
+            "transcript.html.j2",
+            **self._common(lang, "../", f"{heading}: {tr.title.text}"),
+            title=self._segment(tr.title),
+            lines=lines,
+            audio=audio,
+            release_href=release_href,
         )
 
     def release_print(self, tr: TranslatedRelease) -> str:
@@ -457,7 +560,7 @@ class HtmlRenderer:
         ``coming_soon``: nothing is translated into it yet (the page says so)."""
         return self._render(
             "language_index.html.j2",
-            **self._common(lang, "../"),
+            **self._common(lang, "../", self._about(lang)),
             entries=entries,
             bundles=bundles,
             feed=feed,
@@ -465,7 +568,14 @@ class HtmlRenderer:
         )
 
     def site_index(self, lang: LanguageConfig, languages: Sequence[LanguageLink]) -> str:
-        return self._render("site_index.html.j2", **self._common(lang, ""), languages=languages)
+        about = self.phrase(lang.code, "site_description", publisher=self.config.publisher.name).striptags()
+        return self._render("site_index.html.j2", **self._common(lang, "", about), languages=languages)
+
+    def _about(self, lang: LanguageConfig) -> str:
+        """What a language's pages are, in that language: a meta description (plain text)."""
+        return self.phrase(
+            lang.code, "page_description", publisher=self.config.publisher.name, language=lang.native_name
+        ).striptags()
 
     def stylesheet(self, name: str = "style.css.j2") -> str:
         """Fonts by :lang() for every configured language, and the names' original language always."""
@@ -474,6 +584,16 @@ class HtmlRenderer:
         if original not in langs and (names := builtin_language(original)) is not None:
             langs[original] = names
         return self._render(name, languages=sorted(langs.values(), key=lambda cfg: cfg.code))
+
+    def asset(self, name: str) -> bytes:
+        """A file pages load as it is (the read-along script, the favicon): the theme's, else the shipped one."""
+        for folder in (self.config.theme_dir, self.config.templates_dir):
+            if folder is not None and (folder / name).is_file():
+                try:
+                    return (folder / name).read_bytes()
+                except OSError as exc:
+                    raise ConfigError([f"{folder / name}: cannot read: {exc}"]) from None
+        raise ConfigError([f"{self.config.templates_dir / name}: missing (it ships with ggmulti)"])
 
     def _render(self, name: str, **context: object) -> str:
         try:

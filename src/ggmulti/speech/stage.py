@@ -18,7 +18,7 @@ from ..config import Config, LanguageConfig
 from ..errors import EngineUnavailable
 from ..glossary.match import Matcher, normalise
 from ..glossary.model import Glossary, Term
-from ..model import TranslatedRelease, TranslatedSegment
+from ..model import TranslatedRelease, TranslatedSegment, closing_key
 from ..segment import join_sentences
 from .encode import EncodedAudio, SentenceTiming, SpokenParagraph, SpokenSentence, Tags, encode_edition
 from .espeak import EspeakEngine, EspeakSession
@@ -123,8 +123,12 @@ def speak_editions(
     editions: Sequence[TranslatedRelease],
     engine: EspeakEngine,
     workers: int = 2,
+    closing: Mapping[str, tuple[str, str]] | None = None,
 ) -> dict[tuple[str, str], SpokenEdition | NoAudio]:
     """Audio per (release id, language), or why there is none (no voice exists, or a known-broken one).
+
+    ``closing``: per language, a last paragraph (as written, as said) read after the release in that
+    language's voice (the help line, [publisher.help]); its cue id is ``closing_key(release id)``.
 
     Raises EngineUnavailable, before any synthesis, for a configured voice the engine does not have
     (a broken install or a typo in ggmulti.toml), and when a voice misbehaves (hangs, returns early,
@@ -154,6 +158,11 @@ def speak_editions(
             forms.setdefault((src, lang), SpokenForms(glossary, src, lang))
         by_lang = {lang: forms[(src, lang)] for lang in langs}
         paragraphs = tuple(_paragraph(p, by_lang) for p in ((tr.title,), *tr.paragraphs) if p)
+        last = (closing or {}).get(tr.lang)
+        if last is not None and tr.lang in langs:  # only in a voice the edition already speaks with
+            written, said = last
+            help_line = _Sentence(closing_key(tr.release.id), tr.lang, written, said)
+            paragraphs += (_Paragraph(written, (help_line,)),)
         cfg = config.language(tr.lang)
         tags = Tags(
             title=tr.title.text,
