@@ -112,7 +112,9 @@ class HelpConfig(_Strict):
 
     name: PlainText = Field(min_length=1)  # "Danuri Call Center"
     phone: str = Field(pattern=r"^\+?[0-9][0-9 -]{1,30}$")  # as dialled: "1577-1366"
-    hours: PlainText = "24/7"  # "24/7": "open 24 hours a day, every day" in each language; else shown as written
+    hours: PlainText = (
+        "24/7"  # "24/7": "open 24 hours a day, every day" in each language; else shown as written
+    )
     text: dict[str, PlainText] = {}  # per language code: your own sentence instead of the shipped one
 
     @field_validator("text")
