@@ -93,6 +93,15 @@ def check(ctx: click.Context, sources: tuple[Path, ...]) -> None:
     help="Glossary folder (default: the configured one).",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings and refuse partial editions.")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    help="Where edition work runs: this machine, or a Ray cluster (default: [build] executor, local).",
+)
+@click.option(
+    "--ray-address",
+    help="Ray cluster to run on (default: RAY_ADDRESS; with neither, a local cluster for this build).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only print problems.")
 @click.pass_context
 def publish_cmd(
@@ -102,6 +111,8 @@ def publish_cmd(
     langs: tuple[str, ...],
     glossary: Path | None,
     strict: bool,
+    executor: str | None,
+    ray_address: str | None,
     quiet: bool,
 ) -> None:
     """Run the whole pipeline on SOURCES into --out."""
@@ -114,7 +125,14 @@ def publish_cmd(
 
         config = replace(config, glossary_dir=glossary)
     log = (lambda _m: None) if quiet else (lambda m: _err(m))
-    options = PublishOptions(sources=sources, out=out, languages=langs, strict=strict)
+    options = PublishOptions(
+        sources=sources,
+        out=out,
+        languages=langs,
+        strict=strict,
+        executor=executor or "",
+        ray_address=ray_address,
+    )
     with _progress_bar(enabled=not quiet and sys.stderr.isatty()) as progress:
         catalogue, report = publish(config, options, log=log, progress=progress)
     for f in report.findings:

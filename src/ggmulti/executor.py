@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -54,7 +55,7 @@ def chunked(jobs: Sequence[EditionJob], size: int) -> list[Chunk]:
 def chunk_size(workers: int) -> int:
     """Editions per chunk: enough for every worker to get several (pools pay their start-up once per
     chunk), few enough that a chunk's bytes (PDF, MP3, EPUB) stay a few tens of MB."""
-    return max(16, 8 * workers)
+    return max(4, 8 * workers)
 
 
 @dataclass
@@ -84,3 +85,25 @@ def results_in_order(
     if following != count:
         missing = sorted(set(range(count)) - set(waiting) - set(range(following)))
         raise RuntimeError(f"edition chunks {missing} never came back")
+
+
+EXECUTORS = ("local", "ray")
+
+
+@contextmanager
+def open_executor(
+    kind: str,
+    ctx: BuildContext,
+    active: Sequence[Format],
+    *,
+    ray_address: str | None = None,
+    seconds: dict[str, float] | None = None,
+) -> Iterator[Executor]:
+    """The executor ``kind`` names ([build] executor or --executor), shut down when the block ends."""
+    if kind == "ray":
+        from .ray_executor import ray_executor  # Ray is an optional extra, imported only when asked for
+
+        with ray_executor(ctx, ray_address) as remote:
+            yield remote
+        return
+    yield LocalExecutor(ctx, active, seconds)

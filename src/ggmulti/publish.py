@@ -14,7 +14,7 @@ from .cache import WorkCache, open_work_cache
 from .config import Config
 from .detect import LanguageChecker
 from .errors import BuildFailed, ConfigError
-from .executor import LocalExecutor, chunk_size
+from .executor import LocalExecutor, chunk_size, open_executor
 from .formats import Format, selected
 from .formats.api import (
     BuildContext,
@@ -58,6 +58,8 @@ class PublishOptions:
     languages: tuple[str, ...] = ()  # empty: the configured set
     strict: bool = False
     formats: tuple[str, ...] = ()  # empty: the configured set
+    executor: str = ""  # empty: [build] executor ("local" or "ray")
+    ray_address: str | None = None  # an existing Ray cluster (else RAY_ADDRESS, else a local one)
 
 
 @dataclass
@@ -310,8 +312,19 @@ def _publish(
         active = selected(formats)
         # Chunk by chunk, each written as it comes back: the build holds one chunk's bytes (stream.py).
         quiet = replace(ctx, progress=lambda _stage, _done, _total: None)  # the stream counts editions
-        executor = LocalExecutor(quiet, active, report.timings)
-        made = stream_editions(ctx, executor, to_build, chunk_size(config.build.workers))
+        kind = options.executor or config.build.executor
+        with ExitStack() as running:
+            executor = (
+                running.enter_context(
+                    open_executor(
+                        kind, quiet, active, ray_address=options.ray_address, seconds=report.timings
+                    )
+                )
+                if to_build
+                else LocalExecutor(quiet, active)  # nothing to make: no cluster started
+            )
+            size = chunk_size(1 if kind == "ray" else config.build.workers)  # an actor is one worker
+            made = stream_editions(ctx, executor, to_build, size)
         started = report.timed("make + write editions", started)
 
         entries: list[ReleaseEntry] = []
