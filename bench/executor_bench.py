@@ -97,8 +97,44 @@ def _compare(case: str, config: Path, source: Path, work: Path) -> list[dict[str
     return rows
 
 
+class _Echo:
+    def call(self, data: bytes) -> bytes:
+        return data
+
+
+def _task_overhead() -> list[dict[str, object]]:
+    """Round trip of one actor call on a local 2-CPU cluster: empty, and carrying 1 MB back (about an
+    edition's PDF and MP3), the cost Ray adds per chunk beyond the work itself."""
+    import logging
+
+    import ray
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
+    try:
+        echo = ray.remote(num_cpus=1)(_Echo).remote()
+        rows = []
+        for label, payload in (("empty", b""), ("1 MB result", b"x" * 1_000_000)):
+            ray.get(echo.call.remote(payload))  # started and warm
+            calls = 200
+            start = time.perf_counter()
+            for _ in range(calls):
+                ray.get(echo.call.remote(payload))
+            each = (time.perf_counter() - start) / calls
+            rows.append(
+                {
+                    "case": f"Ray actor call round trip, {label}",
+                    "metric": f"mean of {calls}",
+                    "value": round(each * 1000, 2),
+                    "unit": "ms",
+                }
+            )
+        return rows
+    finally:
+        ray.shutdown()
+
+
 def run() -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
+    rows: list[dict[str, object]] = _task_overhead()
     with tempfile.TemporaryDirectory(prefix="ggmulti-executor-") as tmp:
         work = Path(tmp)
         (work / "no-models").mkdir()
