@@ -14,7 +14,7 @@ from .cache import WorkCache, open_work_cache
 from .config import Config
 from .detect import LanguageChecker
 from .errors import BuildFailed, ConfigError
-from .executor import LocalExecutor, chunk_size, open_executor
+from .executor import chunk_size, open_executor
 from .formats import Format, selected
 from .formats.api import (
     BuildContext,
@@ -313,18 +313,12 @@ def _publish(
         # Chunk by chunk, each written as it comes back: the build holds one chunk's bytes (stream.py).
         quiet = replace(ctx, progress=lambda _stage, _done, _total: None)  # the stream counts editions
         kind = options.executor or config.build.executor
-        with ExitStack() as running:
-            executor = (
-                running.enter_context(
-                    open_executor(
-                        kind, quiet, active, ray_address=options.ray_address, seconds=report.timings
-                    )
-                )
-                if to_build
-                else LocalExecutor(quiet, active)  # nothing to make: no cluster started
-            )
+        where = kind if to_build else "local"  # nothing to make: no cluster started
+        with open_executor(
+            where, quiet, active, ray_address=options.ray_address, seconds=report.timings
+        ) as ex:
             size = chunk_size(1 if kind == "ray" else config.build.workers)  # an actor is one worker
-            made = stream_editions(ctx, executor, to_build, size)
+            made = stream_editions(ctx, ex, to_build, size)
         started = report.timed("make + write editions", started)
 
         entries: list[ReleaseEntry] = []
