@@ -26,10 +26,10 @@ def _files(folder: Path) -> dict[str, bytes]:
     }
 
 
-def _project(tmp: Path, theme: Path | None = None) -> Path:
+def _project(tmp: Path, theme: Path | None = None, executor: str = "local") -> Path:
     config = tmp / "ggmulti.toml"
     text = memory_only_config(["en", "vi"], ROOT / "glossary")
-    text = text.replace('formats = ["html"]', 'formats = ["html", "epub"]')
+    text = text.replace('formats = ["html"]', f'formats = ["html", "epub"]\nexecutor = "{executor}"')
     if theme is not None:
         text = text.replace("[paths]\n", f'[paths]\ntemplates = "{theme}"\n')
     config.write_text(text, encoding="utf-8")
@@ -97,7 +97,7 @@ def test_an_edition_that_keeps_failing_stops_the_build_with_one_line(
     broken = '{% if title.text.startswith("K-Beauty") %}{{ 1 // (title.text|length - title.text|length) }}{% endif %}'
     (theme / "release.html.j2").write_text(page.replace("{% block head %}", "{% block head %}" + broken, 1))
     out = tmp_path / "out"
-    assert _publish(_project(tmp_path, theme), out, "--executor", "ray") == 1
+    assert _publish(_project(tmp_path, theme, executor="ray"), out) == 1  # [build] executor
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines == [
         "error: k-beauty-expo-vietnam-2025 [en]: ZeroDivisionError: integer division or modulo by zero"
