@@ -93,6 +93,15 @@ def check(ctx: click.Context, sources: tuple[Path, ...]) -> None:
     help="Glossary folder (default: the configured one).",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings and refuse partial editions.")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    help="Where edition work runs: this machine, or a Ray cluster (default: [build] executor, local).",
+)
+@click.option(
+    "--ray-address",
+    help="Ray cluster to run on (default: RAY_ADDRESS; with neither, a local cluster for this build).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only print problems.")
 @click.option(
     "-v", "--verbose", is_flag=True, help="Print each stage and edition as it is built (else a progress bar)."
@@ -105,6 +114,8 @@ def publish_cmd(
     langs: tuple[str, ...],
     glossary: Path | None,
     strict: bool,
+    executor: str | None,
+    ray_address: str | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -118,7 +129,14 @@ def publish_cmd(
         config = replace(config, glossary_dir=glossary)
     # Per-edition lines only when asked for: what a newcomer should read is the summary at the end.
     log = (lambda m: _err(m)) if verbose and not quiet else (lambda _m: None)
-    options = PublishOptions(sources=sources, out=out, languages=langs, strict=strict)
+    options = PublishOptions(
+        sources=sources,
+        out=out,
+        languages=langs,
+        strict=strict,
+        executor=executor or "",
+        ray_address=ray_address,
+    )
     with _progress_bar(enabled=not quiet and not verbose and sys.stderr.isatty()) as progress:
         catalogue, report = publish(config, options, log=log, progress=progress)
     for f in report.findings:

@@ -145,6 +145,7 @@ class BuildConfig(_Strict):
     languages: tuple[LanguageCode, ...] = DEFAULT_LANGUAGES
     formats: tuple[str, ...] = ("html", "pdf")
     workers: int = Field(default=2, ge=1, le=64)  # processes for PDF rendering and speech
+    executor: Literal["local", "ray"] = "local"  # where edition work runs (executor.py)
 
     @field_validator("languages")
     @classmethod

@@ -14,13 +14,12 @@ from .cache import WorkCache, open_work_cache
 from .config import Config
 from .detect import LanguageChecker
 from .errors import BuildFailed, ConfigError
+from .executor import chunk_size, open_executor
 from .formats import Format, selected
 from .formats.api import (
     BuildContext,
     EditionJob,
     EditionKey,
-    EditionResult,
-    Output,
     Progress,
     SiteInput,
     SiteResult,
@@ -45,6 +44,7 @@ from .owned import check_output_folder
 from .render.html import HtmlRenderer
 from .segment import lead_paragraph
 from .store import OutputStore, sha256_bytes
+from .stream import Written, stream_editions
 from .translate.api import Resources, Translator, Unavailable
 from .translate.argos import DecodeOptions, Engines
 from .translate.cache import TranslationCache
@@ -59,6 +59,8 @@ class PublishOptions:
     languages: tuple[str, ...] = ()  # empty: the configured set
     strict: bool = False
     formats: tuple[str, ...] = ()  # empty: the configured set
+    executor: str = ""  # empty: [build] executor ("local" or "ray")
+    ray_address: str | None = None  # an existing Ray cluster (else RAY_ADDRESS, else a local one)
 
 
 @dataclass
@@ -313,12 +315,16 @@ def _publish(
             config, glossary, HtmlRenderer(config, glossary), store, tuple(formats), log, progress, work=work
         )
         active = selected(formats)
-        made: dict[EditionKey, EditionResult] = {}
-        for fmt in active:  # every format makes its bytes before anything is written
-            if fmt.edition is not None:
-                for key, result in fmt.edition(ctx).generate(to_build, made).items():
-                    made[key] = made.get(key, EditionResult()).then(result)
-            started = report.timed(fmt.name, started)
+        # Chunk by chunk, each written as it comes back: the build holds one chunk's bytes (stream.py).
+        quiet = replace(ctx, progress=lambda _stage, _done, _total: None)  # the stream counts editions
+        kind = options.executor or config.build.executor
+        where = kind if to_build else "local"  # nothing to make: no cluster started
+        with open_executor(
+            where, quiet, active, ray_address=options.ray_address, seconds=report.timings
+        ) as ex:
+            size = chunk_size(1 if kind == "ray" else config.build.workers)  # an actor is one worker
+            made = stream_editions(ctx, ex, to_build, size)
+        started = report.timed("make + write editions", started)
 
         entries: list[ReleaseEntry] = []
         for release in releases:
@@ -414,9 +420,9 @@ def _editions(
     languages: Sequence[str],
     translated: Mapping[EditionKey, TranslatedRelease | Unavailable],
     plans: Mapping[EditionKey, EditionPlan],
-    made: Mapping[EditionKey, EditionResult],
+    made: Mapping[EditionKey, Written],
 ) -> dict[str, EditionEntry]:
-    """A translated release's editions: the files made now written, or the previous build's kept."""
+    """A translated release's editions: the files this build wrote, or the previous build's kept."""
     editions: dict[str, EditionEntry] = {}
     for lang in languages:
         tr = translated[(release.id, lang)]
@@ -425,8 +431,8 @@ def _editions(
             plan = plans[tr.key]
             if plan.why:
                 ctx.log(f"building {release.id} [{lang}]: {'; '.join(plan.why)}")
-                result = made.get(tr.key, EditionResult())
-                artifacts = _write(ctx, result.outputs)
+                result = made.get(tr.key, Written())
+                artifacts = result.artifacts
                 notes, seconds = (*edition.notes, *result.notes), result.audio_seconds
             else:
                 assert plan.previous is not None
@@ -484,7 +490,7 @@ def build_site(
     for fmt in active:
         if fmt.site is not None:
             results.append(fmt.site(ctx).generate(site, results))
-    files = [a for r in results for a in (*_write(ctx, r.outputs), *r.kept)]
+    files = [a for r in results for a in (*ctx.write(r.outputs), *r.written, *r.kept)]
     made = Catalogue.of((), files, [b for r in results for b in r.bundles])
     return replace(catalogue, site=made.site, bundles=made.bundles)
 
@@ -510,15 +516,6 @@ def commit(
     store.write(mf.REPORT_NAME, mf.dumps(report), mf.ArtifactKind.REPORT)
     data = same if same is not None and catalogue == old else mf.dumps(catalogue)
     return store.write(mf.MANIFEST_NAME, data, mf.ArtifactKind.MANIFEST)
-
-
-def _write(ctx: BuildContext, outputs: Sequence[Output]) -> tuple[Artifact, ...]:
-    """The only place a format's bytes reach the output folder (through the store's checks)."""
-    artifacts = []
-    for out in outputs:
-        artifacts.append(ctx.store.write(out.path, out.data, out.kind))
-        ctx.written[out.path] = out.data
-    return tuple(artifacts)
 
 
 def _ordered(artifacts: Sequence[Artifact]) -> tuple[Artifact, ...]:

@@ -8,7 +8,7 @@ outputs to the store, so every file goes through one writer's checks.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from ..cache import WorkCache
@@ -79,9 +79,12 @@ class SiteResult:
     outputs: tuple[Output, ...] = ()
     kept: tuple[Artifact, ...] = ()  # files of an earlier build that are still current
     bundles: tuple[Bundle, ...] = ()
+    written: tuple[Artifact, ...] = ()  # files the format wrote as it went (BuildContext.write)
 
     def has(self, path: str) -> bool:
-        return any(o.path == path for o in self.outputs) or any(a.path == path for a in self.kept)
+        return any(o.path == path for o in self.outputs) or any(
+            a.path == path for a in (*self.kept, *self.written)
+        )
 
 
 @dataclass
@@ -95,12 +98,16 @@ class BuildContext:
     formats: tuple[str, ...] = ()  # the formats this build makes ([build] formats or --format)
     log: Callable[[str], None] = lambda _m: None
     progress: Progress = lambda _stage, _done, _total: None
-    written: dict[str, bytes] = field(default_factory=dict)  # this build's files, by path
     work: WorkCache | None = None  # intermediate results kept between builds (bundle PDF parts)
 
     def read(self, path: str) -> bytes | None:
-        """A published file's bytes: from this build when it wrote the file, else from the folder."""
-        return self.written[path] if path in self.written else self.store.read(path)
+        """A published file's bytes, from the folder: this build's files are written as they are made,
+        and the build keeps no bytes (a catalogue's worth would not fit in memory)."""
+        return self.store.read(path)
+
+    def write(self, outputs: Sequence[Output]) -> tuple[Artifact, ...]:
+        """The only place a format's bytes reach the output folder (through the store's checks)."""
+        return tuple(self.store.write(out.path, out.data, out.kind) for out in outputs)
 
 
 class EditionFormat(Protocol):

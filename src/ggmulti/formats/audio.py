@@ -1,6 +1,6 @@
 """Audio editions: an MP3 with chapters and a WebVTT transcript per edition whose languages have voices.
 
-Everything is synthesized before anything is written: a voice that misbehaves fails the build, not a file.
+A voice that misbehaves fails the build; the chunk being made is never written (stream.py).
 """
 
 from __future__ import annotations

@@ -83,7 +83,7 @@ class Bundles:
     def generate(self, site: SiteInput, earlier: Sequence[SiteResult]) -> SiteResult:
         groups = planned(site.catalogue, self.ctx.config.bundles.period)
         old = site.previous
-        outputs: list[Output] = []
+        written: list[Artifact] = []
         kept: list[Artifact] = []
         bundles: list[Bundle] = []
         renderer: PdfRenderer | None = None
@@ -113,7 +113,7 @@ class Bundles:
                 renderer = PdfRenderer()  # fonts loaded once for every bundle of the build
             self.ctx.log(f"building bundle {lang} {period}")
             made, audio = self._bundle(renderer, lang, period, entries, epub)
-            outputs += made
+            written += self.ctx.write(made)  # now: a catalogue's bundles would not fit in memory
             paths = LanguagePaths(lang)
             bundles.append(
                 Bundle(
@@ -129,7 +129,7 @@ class Bundles:
             )
         if self.ctx.work is not None:  # parts of bundles that no longer exist
             self.ctx.work.retain_owners(_PART, [Bundle.name_of(lang, period) for lang, period in groups])
-        return SiteResult(outputs=tuple(outputs), kept=tuple(kept), bundles=tuple(bundles))
+        return SiteResult(kept=tuple(kept), bundles=tuple(bundles), written=tuple(written))
 
     def _bundle(
         self, renderer: PdfRenderer, lang: str, period: str, entries: Sequence[ReleaseEntry], epub: bool
