@@ -57,7 +57,7 @@ class SiteIndexes:
         ]
         links: list[LanguageLink] = []
         sizes = {o.path: len(o.data) for r in earlier for o in r.outputs} | {
-            a.path: a.bytes for r in earlier for a in r.kept
+            a.path: a.bytes for r in earlier for a in (*r.kept, *r.written)
         }
 
         def size(path: str | None) -> str:
