@@ -120,9 +120,12 @@ def test_withdraw_removes_a_release_everywhere_and_records_it(
         for a in e["artifacts"]
     ]
     assert files
-    assert main(["--config", str(CONFIG), "withdraw", rid, "--out", str(site), "-q"]) == 0
+    argv = ["--config", str(CONFIG), "withdraw", rid, "--reason", "recalled", "--out", str(site), "-q"]
+    assert main(argv) == 0
     assert main(["verify", str(site)]) == 0
-    assert not any((site / p).exists() for p in files)
+    # its files are gone; its page URLs serve the withdrawal notice (tests/test_withdrawal.py)
+    assert not any((site / p).exists() for p in files if not p.endswith(".html"))
+    assert all(rid not in (site / p).read_text(encoding="utf-8") for p in files if p.endswith(".html"))
     after = json.loads((site / "manifest.json").read_bytes())
     assert rid not in {r["id"] for r in after["releases"]}
     assert [w["id"] for w in after["withdrawn"]] == [rid]
@@ -131,7 +134,10 @@ def test_withdraw_removes_a_release_everywhere_and_records_it(
     for bundle in after["bundles"].values():
         assert rid not in bundle["releases"]
     capsys.readouterr()
-    assert main(["--config", str(CONFIG), "withdraw", "no-such-release", "--out", str(site)]) == 1
+    assert (
+        main(["--config", str(CONFIG), "withdraw", "no-such-release", "--reason", "x", "--out", str(site)])
+        == 1
+    )
     assert "not published here: no-such-release" in capsys.readouterr().err
 
 

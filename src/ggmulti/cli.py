@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -119,6 +120,8 @@ def publish_cmd(
         catalogue, report = publish(config, options, log=log, progress=progress)
     for f in report.findings:
         _err(str(f))
+    for line in report.withheld:
+        _err(line)
     for rid, lang, ed in report.editions:
         if ed.terms.pinned < ed.terms.expected:
             missed = sorted({n.split(" ", 2)[1] for n in ed.notes if n.startswith("term ")})
@@ -235,16 +238,46 @@ def init_cmd(folder: Path, langs: tuple[str, ...], publisher: str) -> None:
 @cli.command(name="withdraw")
 @click.argument("ids", nargs=-1, required=True)
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--reason", required=True, help="Why it is withdrawn: recorded and shown on its notice pages.")
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date of the withdrawal, YYYY-MM-DD (default: today in Korea).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only print problems.")
 @click.pass_context
-def withdraw_cmd(ctx: click.Context, ids: tuple[str, ...], out: Path, quiet: bool) -> None:
-    """Take the releases IDS down from OUT: their editions go, what listed them is rebuilt, it is recorded."""
-    from .withdraw import withdraw
+def withdraw_cmd(
+    ctx: click.Context, ids: tuple[str, ...], out: Path, reason: str, on: datetime | None, quiet: bool
+) -> None:
+    """Take the releases IDS down from OUT for good: their editions go, each URL says it was withdrawn,
+    later publishes leave them out until `ggmulti restore`."""
+    from .withdraw import today, withdraw
 
-    result = withdraw(_config(ctx), ids, out, log=(lambda _m: None) if quiet else _err)
+    day = on.date().isoformat() if on is not None else today()
+    result = withdraw(
+        _config(ctx), ids, out, reason=reason, date=day, log=(lambda _m: None) if quiet else _err
+    )
     click.echo(
-        f"{out}: withdrew {', '.join(result.withdrawn)} ({result.files_removed} file(s) removed); "
-        f"{result.releases_left} release(s) remain"
+        f"{out}: withdrew {', '.join(result.withdrawn)} on {day} ({result.files_removed} file(s) removed); "
+        f"{result.releases_left} release(s) remain. Publishing its source again will not bring it back: "
+        f"ggmulti restore ID lifts the withdrawal"
+    )
+
+
+@cli.command(name="restore")
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("-q", "--quiet", is_flag=True, help="Only print problems.")
+@click.pass_context
+def restore_cmd(ctx: click.Context, ids: tuple[str, ...], out: Path, quiet: bool) -> None:
+    """Lift the withdrawal of the releases IDS in OUT: the next publish of their sources publishes them."""
+    from .withdraw import restore
+
+    lifted = restore(_config(ctx), ids, out, log=(lambda _m: None) if quiet else _err)
+    click.echo(
+        f"{out}: withdrawal lifted for {', '.join(lifted)}; "
+        "publish their sources again to put them back online"
     )
 
 

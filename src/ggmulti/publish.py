@@ -68,6 +68,9 @@ class BuildReport:
     releases: list[Release] = field(default_factory=list)  # as ingested by this build
     editions: list[tuple[str, str, EditionEntry]] = field(default_factory=list)  # (release id, lang, entry)
     plans: Mapping[EditionKey, EditionPlan] = field(default_factory=dict)
+    withheld: list[str] = field(
+        default_factory=list
+    )  # withdrawn releases found in the sources, one line each
     engine_segments: int = 0  # segments the translation engines were asked for (cache misses)
     cached_segments: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds (printed, not written)
@@ -91,6 +94,7 @@ class BuildReport:
     def to_json(self) -> dict[str, object]:
         return {
             "translation": {"engine_segments": self.engine_segments, "cached_segments": self.cached_segments},
+            "withheld": list(self.withheld),
             "findings": [
                 {"severity": f.severity.value, "where": f.where, "message": f.message} for f in self.findings
             ],
@@ -266,6 +270,7 @@ def _publish(
     # Read before the lock, to know which releases need no translating; read again under the lock.
     seen = store.read(mf.MANIFEST_NAME) if store.root.is_dir() else None
     old = _previous(seen, options.out)
+    releases = report.releases = _withhold(releases, old, report)
     source_langs = {r.source_lang for r in releases}
     with build_resources(config, glossary, source_langs, languages) as resources:
         scope = release_scope(config, resources, languages, formats, templates, source_langs)
@@ -283,6 +288,7 @@ def _publish(
         store.prepare()
         if (previous := store.read(mf.MANIFEST_NAME)) != seen:  # another build finished meanwhile
             old = _previous(previous, options.out)
+            releases = report.releases = _withhold(releases, old, report)
             recorded = work.recorded("release", store.root, keys) if work is not None else {}
             kept = _reused(store, old, [r for r in releases if r.id in reused], keys, recorded, languages)
             lost = [r for r in releases if r.id in reused and r.id not in kept]
@@ -344,6 +350,18 @@ def _publish(
 
 def _previous(data: bytes | None, out: Path) -> Catalogue | None:
     return mf.loads(data, str(out / mf.MANIFEST_NAME)) if data is not None else None
+
+
+def _withhold(releases: Sequence[Release], old: Catalogue | None, report: BuildReport) -> list[Release]:
+    """The releases to publish: a withdrawal on record wins over a source still in the folder."""
+    withdrawn = {w.id: w for w in old.withdrawn} if old is not None else {}
+    report.withheld += [
+        f"{w.id}: withdrawn{f' on {w.date}' if w.date else ''}{f' ({w.reason})' if w.reason else ''}; "
+        f"not published. ggmulti restore {w.id} publishes it again"
+        for r in releases
+        if (w := withdrawn.get(r.id)) is not None
+    ]
+    return [r for r in releases if r.id not in withdrawn]
 
 
 def _reused(

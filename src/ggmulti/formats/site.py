@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..config import Config
-from ..manifest import ArtifactKind, EditionEntry, ReleaseEntry
+from ..config import Config, builtin_language
+from ..manifest import ArtifactKind, Catalogue, EditionEntry, ReleaseEntry
 from ..paths import SITE_INDEX, STYLESHEET, LanguagePaths, href
 from ..render.html import BundleLink, IndexEntry, LanguageLink
 from .api import BuildContext, Output, SiteInput, SiteResult
@@ -92,4 +92,22 @@ class SiteIndexes:
         site_lang = config.languages.get("en") or next(iter(config.languages.values()))
         page = html.site_index(site_lang, links)
         outputs.append(Output(SITE_INDEX, ArtifactKind.HTML, page.encode("utf-8")))
+        outputs.extend(self._notices(site.catalogue))
         return SiteResult(outputs=tuple(outputs))
+
+    def _notices(self, catalogue: Catalogue) -> list[Output]:
+        """Each language URL a withdrawn release had serves a short notice in that language (not indexed)."""
+        config, html = self.ctx.config, self.ctx.html
+        outputs = []
+        for w in catalogue.withdrawn:
+            for code in w.languages:
+                cfg = config.languages.get(code) or builtin_language(code)
+                if cfg is None:
+                    continue
+                page = LanguagePaths(code).edition(w.id).page
+                back = LanguagePaths(code).index if code in config.languages else SITE_INDEX
+                text = html.withdrawn_notice(
+                    cfg, date=w.date, reason=w.reason, reason_lang=w.reason_lang, back=href(page, back)
+                )
+                outputs.append(Output(page, ArtifactKind.HTML, text.encode("utf-8")))
+        return outputs

@@ -457,6 +457,20 @@ class HtmlRenderer:
             coming_soon=coming_soon,
         )
 
+    def withdrawn_notice(
+        self, lang: LanguageConfig, *, date: str, reason: str, reason_lang: str, back: str
+    ) -> str:
+        """What a withdrawn release's URL serves: withdrawn, when and why; nothing of the release itself."""
+        date_text = self.date_text(date, lang.code) if date else None
+        return self._render(
+            "withdrawn.html.j2",
+            **self._common(lang, "../"),
+            notice=self.phrase(lang.code, "withdrawn_notice", date=date_text or "-"),
+            reason=reason,
+            reason_tag=self._lang_tag(reason_lang or lang.code),
+            back=back,
+        )
+
     def site_index(self, lang: LanguageConfig, languages: Sequence[LanguageLink]) -> str:
         return self._render("site_index.html.j2", **self._common(lang, ""), languages=languages)
 
