@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -174,9 +175,28 @@ class Config:
     names_lang: str = "ko"  # [glossary] original
     bundles: BundlesConfig = field(default_factory=BundlesConfig)
     theme_dir: Path | None = None  # [paths] templates: overrides of the shipped templates and strings
+    # Source languages the site does not publish in, added for a build (``with_originals``): their
+    # editions (the originals) are published, but they get no index, feed or bundle.
+    originals: tuple[str, ...] = ()
 
     def language(self, code: str) -> LanguageConfig:
         return self.languages[code]
+
+    def with_originals(self, codes: Iterable[str]) -> Config:
+        """This configuration with the built-in settings of the releases' own languages it lacks, so
+        every release's original is published (the link "read the original" always resolves)."""
+        extra = {
+            code: found
+            for code in sorted(set(codes))
+            if code not in self.languages and (found := builtin_language(code)) is not None
+        }
+        if not extra:
+            return self
+        return replace(self, languages={**self.languages, **extra}, originals=(*self.originals, *extra))
+
+    def site_languages(self) -> dict[str, LanguageConfig]:
+        """The languages the site is published in: each has its index, feed and bundles."""
+        return {code: cfg for code, cfg in self.languages.items() if code not in self.originals}
 
 
 def builtin_language(code: str) -> LanguageConfig | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import manifest as mf
 from .cache import WorkCache, open_work_cache
-from .config import Config
+from .config import Config, builtin_language
 from .detect import LanguageChecker
 from .errors import BuildFailed, ConfigError
 from .formats import Format, selected
@@ -133,7 +133,7 @@ def check_sources(
 
 
 def _configured_lang(config: Config, release: Release) -> Release:
-    """Map a declared tag such as 'zh-Hans' or 'vi-VN' onto the configured code ('zh', 'vi')."""
+    """Map a declared tag such as 'zh-Hans' or 'vi-VN' onto the configured (or built-in) code ('zh', 'vi')."""
     tag = release.source_lang.lower()
     if tag in config.languages:
         return release
@@ -141,7 +141,8 @@ def _configured_lang(config: Config, release: Release) -> Release:
         if cfg.bcp47.lower() == tag:
             return replace(release, source_lang=code)
     primary = tag.split("-")[0]
-    return replace(release, source_lang=primary) if primary in config.languages else release
+    known = primary in config.languages or builtin_language(primary) is not None
+    return replace(release, source_lang=primary) if known else release
 
 
 @contextmanager
@@ -272,6 +273,11 @@ def _publish(
     old = _previous(seen, options.out)
     releases = report.releases = _withhold(releases, old, report)
     source_langs = {r.source_lang for r in releases}
+    # Every release's original is published, in a language the site is not published in too; the
+    # catalogue's languages count, so a day without such a release keeps the same configuration.
+    config = config.with_originals(
+        source_langs | {r.source_lang for r in old.releases} if old else source_langs
+    )
     with build_resources(config, glossary, source_langs, languages) as resources:
         scope = release_scope(config, resources, languages, formats, templates, source_langs)
         keys = {r.id: release_key(scope, r) for r in releases}
@@ -337,9 +343,10 @@ def _publish(
             work.record_files(options.out, store.states, [a.path for a in catalogue.artifacts()], store.known)
             made_under = {  # a release taken as it stands is recorded as it was already
                 e.id: k
-                for e in entries
+                for e, release in zip(entries, releases, strict=True)
                 if e.id not in reused
-                and (k := editions_key(keys[e.id], e.editions, languages)) is not None
+                and (k := editions_key(keys[e.id], e.editions, release_languages(release, languages)))
+                is not None
                 and k != recorded.get(e.id)
             }
             work.record("release", options.out, made_under)
@@ -350,6 +357,11 @@ def _publish(
 
 def _previous(data: bytes | None, out: Path) -> Catalogue | None:
     return mf.loads(data, str(out / mf.MANIFEST_NAME)) if data is not None else None
+
+
+def release_languages(release: Release, languages: Sequence[str]) -> tuple[str, ...]:
+    """The languages a release is published in by this build: those asked for, and its own."""
+    return (*languages, release.source_lang) if release.source_lang not in languages else tuple(languages)
 
 
 def _withhold(releases: Sequence[Release], old: Catalogue | None, report: BuildReport) -> list[Release]:
@@ -380,7 +392,11 @@ def _reused(
     found: dict[str, dict[str, EditionEntry]] = {}
     for release in releases:
         editions = reusable_editions(
-            store, listed.get(release.id), keys[release.id], recorded.get(release.id), languages
+            store,
+            listed.get(release.id),
+            keys[release.id],
+            recorded.get(release.id),
+            release_languages(release, languages),
         )
         if editions is not None:
             found[release.id] = editions
@@ -403,6 +419,9 @@ def _translate(
     for lang in languages:
         log(f"translating into {lang}")
         for rid, tr in stage.run(releases, lang).items():
+            translated[(rid, lang)] = tr
+    for lang in sorted({r.source_lang for r in releases} - set(languages)):  # the originals
+        for rid, tr in stage.run([r for r in releases if r.source_lang == lang], lang).items():
             translated[(rid, lang)] = tr
     if resources.cache is not None:
         report.engine_segments += resources.cache.misses
@@ -431,7 +450,7 @@ def _editions(
 ) -> dict[str, EditionEntry]:
     """A translated release's editions: the files made now written, or the previous build's kept."""
     editions: dict[str, EditionEntry] = {}
-    for lang in languages:
+    for lang in release_languages(release, languages):
         tr = translated[(release.id, lang)]
         edition = _edition_entry(tr)
         if isinstance(tr, TranslatedRelease):
@@ -565,7 +584,9 @@ def _plan(
     plans: dict[EditionKey, EditionPlan] = {}
     for release in releases:
         available = [
-            lang for lang in languages if isinstance(translated[(release.id, lang)], TranslatedRelease)
+            lang
+            for lang in release_languages(release, languages)
+            if isinstance(translated[(release.id, lang)], TranslatedRelease)
         ]
         for lang in available:
             tr = translated[(release.id, lang)]

@@ -125,6 +125,7 @@ def _rebuild(
     report: dict[str, object],
 ) -> None:
     """Indexes, feeds, bundles and notices over the new catalogue; files no longer listed removed."""
+    config = config.with_originals(r.source_lang for r in old.releases)
     glossary = load_glossary(
         config.glossary_dir, {code: cfg.script for code, cfg in config.languages.items()}
     )

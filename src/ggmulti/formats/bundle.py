@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from ..cache import key_of
@@ -64,11 +64,16 @@ def period_of(date: str | None, period: str) -> str:
     return f"{year}-{month:02d}"
 
 
-def planned(catalogue: Catalogue, period: str) -> dict[tuple[str, str], list[ReleaseEntry]]:
-    """(language, period) -> the releases with a listed edition in that language, newest first."""
+def planned(
+    catalogue: Catalogue, period: str, languages: Collection[str]
+) -> dict[tuple[str, str], list[ReleaseEntry]]:
+    """(language, period) -> the releases with a listed edition in that language, newest first.
+
+    Only the site's ``languages`` get bundles (not a release's original in a language the site is not
+    published in)."""
     groups: dict[tuple[str, str], list[ReleaseEntry]] = {}
     for entry, lang, edition in catalogue.editions():
-        if edition.listed and edition.artifact(ArtifactKind.DATA) is not None:
+        if lang in languages and edition.listed and edition.artifact(ArtifactKind.DATA) is not None:
             groups.setdefault((lang, period_of(entry.date, period)), []).append(entry)
     return groups
 
@@ -78,7 +83,7 @@ class Bundles:
         self.ctx = ctx
 
     def generate(self, site: SiteInput, earlier: Sequence[SiteResult]) -> SiteResult:
-        groups = planned(site.catalogue, self.ctx.config.bundles.period)
+        groups = planned(site.catalogue, self.ctx.config.bundles.period, self.ctx.config.site_languages())
         old = site.previous
         outputs: list[Output] = []
         kept: list[Artifact] = []

@@ -56,7 +56,7 @@ class PodcastFeeds:
         base_url = (config.publisher.url or "").rstrip("/")
         outputs: list[Output] = []
         kept: list[Artifact] = []
-        for code, cfg in sorted(config.languages.items()):
+        for code, cfg in sorted(config.site_languages().items()):
             if not any(
                 (ed := r.editions.get(code)) is not None and ed.artifact(ArtifactKind.AUDIO) is not None
                 for r in site.catalogue.releases

@@ -51,7 +51,7 @@ class SiteIndexes:
         config, html = self.ctx.config, self.ctx.html
         outputs = [Output(STYLESHEET, ArtifactKind.CSS, html.stylesheet().encode("utf-8"))]
         links: list[LanguageLink] = []
-        for code, cfg in sorted(config.languages.items()):
+        for code, cfg in sorted(config.site_languages().items()):
             paths = LanguagePaths(code)
             entries = [
                 e for r in site.catalogue.releases if (e := self._entry(paths.index, r, code)) is not None
@@ -89,7 +89,7 @@ class SiteIndexes:
                     note=html.ui(code)["coming_soon"] if not own else "",
                 )
             )
-        site_lang = config.languages.get("en") or next(iter(config.languages.values()))
+        site_lang = config.languages.get("en") or next(iter(config.site_languages().values()))
         page = html.site_index(site_lang, links)
         outputs.append(Output(SITE_INDEX, ArtifactKind.HTML, page.encode("utf-8")))
         outputs.extend(self._notices(site.catalogue))
@@ -105,7 +105,7 @@ class SiteIndexes:
                 if cfg is None:
                     continue
                 page = LanguagePaths(code).edition(w.id).page
-                back = LanguagePaths(code).index if code in config.languages else SITE_INDEX
+                back = LanguagePaths(code).index if code in config.site_languages() else SITE_INDEX
                 text = html.withdrawn_notice(
                     cfg, date=w.date, reason=w.reason, reason_lang=w.reason_lang, back=href(page, back)
                 )
