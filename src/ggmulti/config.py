@@ -94,6 +94,9 @@ class BuildConfig(_Strict):
     languages: tuple[LanguageCode, ...] = DEFAULT_LANGUAGES
     formats: tuple[str, ...] = ("html", "pdf")
     workers: int = Field(default=2, ge=1, le=64)  # processes for PDF rendering and speech
+    # Share of a release's sentences (title included) with an approved or machine translation below
+    # which a language gets no edition of it: its index lists the release as not yet translated.
+    min_translated: float = Field(default=0.8, ge=0.0, le=1.0)
 
     @field_validator("languages")
     @classmethod

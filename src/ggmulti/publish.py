@@ -40,7 +40,16 @@ from .incremental import (
 )
 from .ingest import ingest
 from .manifest import Artifact, Catalogue, EditionEntry, EditionInputs, ReleaseEntry
-from .model import EditionStatus, Finding, Provenance, Release, SegmentCounts, Severity, TranslatedRelease
+from .model import (
+    EditionStatus,
+    Finding,
+    Origin,
+    Provenance,
+    Release,
+    SegmentCounts,
+    Severity,
+    TranslatedRelease,
+)
 from .render.html import HtmlRenderer
 from .segment import lead_paragraph
 from .store import OutputStore, sha256_bytes
@@ -169,8 +178,10 @@ def build_resources(
 
 def _edition_entry(tr: TranslatedRelease | Unavailable) -> EditionEntry:
     """An edition's status, counts and notes, before any file is made."""
-    if isinstance(tr, Unavailable):
-        return EditionEntry(EditionStatus.SKIPPED, tr.reason)
+    if isinstance(tr, Unavailable):  # a translated title is kept: the language's index shows it
+        return EditionEntry(
+            EditionStatus.SKIPPED, tr.reason, title=tr.title, title_lang=tr.lang if tr.title else None
+        )
     counts = SegmentCounts.of(tr.segments)
     if counts.untranslated:
         status, reason = (
@@ -423,10 +434,28 @@ def _translate(
     for lang in sorted({r.source_lang for r in releases} - set(languages)):  # the originals
         for rid, tr in stage.run([r for r in releases if r.source_lang == lang], lang).items():
             translated[(rid, lang)] = tr
+    for key, tr in translated.items():
+        if isinstance(tr, TranslatedRelease):
+            translated[key] = _mostly_translated(tr, config.build.min_translated)
     if resources.cache is not None:
         report.engine_segments += resources.cache.misses
         report.cached_segments += resources.cache.hits
     return translated
+
+
+def _mostly_translated(tr: TranslatedRelease, threshold: float) -> TranslatedRelease | Unavailable:
+    """The edition, or none when less than ``threshold`` of its sentences are translated ([build]
+    min_translated): a page that is mostly in another language is not an edition of this one."""
+    counts = SegmentCounts.of(tr.segments)
+    done = counts.total - counts.untranslated
+    if not counts.untranslated or done >= threshold * counts.total:
+        return tr
+    title = tr.title.text if tr.title.origin is not Origin.UNTRANSLATED else None
+    return Unavailable(
+        f"{done} of {counts.total} sentences translated, below [build] min_translated = {threshold:g}",
+        title=title,
+        lang=tr.lang,
+    )
 
 
 def _entries(

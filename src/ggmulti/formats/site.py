@@ -8,6 +8,7 @@ own language. Readers of a language nothing is translated into yet still learn w
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..config import Config, builtin_language
 from ..manifest import ArtifactKind, Catalogue, EditionEntry, ReleaseEntry
@@ -37,6 +38,8 @@ class SiteIndexes:
             if source is None or not source.listed:
                 return None
             shown, lang, status = source, r.source_lang, FALLBACK
+            if own is not None and own.title and own.title_lang == code:  # a translated title, no edition
+                shown = replace(source, title=own.title, title_lang=code)
         title_lang = shown.title_lang or r.source_lang
         return IndexEntry(
             href=href(index, LanguagePaths(lang).edition(r.id).page),

@@ -67,7 +67,12 @@ ISO639_2 = {
 
 
 def iso639_2(lang: str) -> str:
+    if lang == MULTIPLE:
+        return MULTIPLE
     return ISO639_2.get(lang.split("-")[0].lower(), "und")
+
+
+MULTIPLE = "mul"  # ISO 639-2: no one language speaks most of it
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ not depend on scheduling.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,7 +21,15 @@ from ..glossary.match import Matcher, normalise
 from ..glossary.model import Glossary, Term
 from ..model import TranslatedRelease, TranslatedSegment
 from ..segment import join_sentences
-from .encode import EncodedAudio, SentenceTiming, SpokenParagraph, SpokenSentence, Tags, encode_edition
+from .encode import (
+    MULTIPLE,
+    EncodedAudio,
+    SentenceTiming,
+    SpokenParagraph,
+    SpokenSentence,
+    Tags,
+    encode_edition,
+)
 from .espeak import EspeakEngine, EspeakSession
 from .voice import unusable_reason
 
@@ -155,11 +164,12 @@ def speak_editions(
         by_lang = {lang: forms[(src, lang)] for lang in langs}
         paragraphs = tuple(_paragraph(p, by_lang) for p in ((tr.title,), *tr.paragraphs) if p)
         cfg = config.language(tr.lang)
+        heard = spoken_language(tr)
         tags = Tags(
             title=tr.title.text,
             artist=config.publisher.name,
             album=f"{config.publisher.site_title} ({cfg.native_name})",
-            lang=cfg.bcp47,
+            lang=config.language(heard).bcp47 if heard in config.languages else heard,
             date=tr.release.date,
         )
         jobs.append(_Job(key, paragraphs, {lang: config.language(lang) for lang in langs}, tags))
@@ -167,3 +177,14 @@ def speak_editions(
         for key, spoken in pool.map(lambda job: _run(engine, job), jobs):
             results[key] = spoken
     return results
+
+
+def spoken_language(tr: TranslatedRelease) -> str:
+    """The language that speaks most of an edition (by characters; "mul" when none does): the MP3's
+    language tag, which is the edition's language only when most of what it says is."""
+    heard = Counter[str]()
+    for seg in tr.segments:
+        heard[seg.lang] += len(seg.text)
+    total = sum(heard.values())
+    lang, count = max(heard.items(), key=lambda kv: (kv[1], kv[0] == tr.lang), default=(tr.lang, 0))
+    return lang if total == 0 or count * 2 > total else MULTIPLE

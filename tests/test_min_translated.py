@@ -1,0 +1,141 @@
+"""Partial editions only when mostly translated: [build] min_translated (issue 24)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from lxml import html
+
+from ggmulti.cli import main
+from ggmulti.config import load_config
+from ggmulti.model import Origin, Release, Segment, TranslatedRelease, TranslatedSegment
+from ggmulti.speech.stage import spoken_language
+
+ROOT = Path(__file__).resolve().parents[1]
+RID = "winter-heating-support-2025"
+NEW = f"""---
+id: {RID}
+title: Gyeonggi Province Expands Winter Heating Support
+date: 2025-12-03
+lang: en
+---
+Gyeonggi Province will help 52,000 low-income households pay for heating this winter.
+
+Each household can receive up to KRW 200,000 between December and February.
+"""
+VI_TITLE = "Tỉnh Gyeonggi mở rộng hỗ trợ sưởi ấm mùa đông"
+
+
+def _project(tmp_path: Path, min_translated: float | None) -> Path:
+    (tmp_path / "memory").mkdir()
+    (tmp_path / "new.md").write_text(NEW, encoding="utf-8")
+    setting = f"min_translated = {min_translated}\n" if min_translated is not None else ""
+    (tmp_path / "ggmulti.toml").write_text(
+        f"""[build]
+languages = ["vi", "en"]
+formats = ["html"]
+{setting}[paths]
+glossary = "{ROOT / "glossary"}"
+memory = "memory"
+[translation]
+models_dir = "no-models"
+cache = "cache/translations.sqlite"
+""",
+        encoding="utf-8",
+    )
+    return tmp_path / "ggmulti.toml"
+
+
+def _approve_title(config: Path, tmp_path: Path) -> None:
+    """A translator approves only the title, through the real review round trip."""
+    xlf = tmp_path / "vi.xlf"
+    cli = ["--config", str(config), "review"]
+    assert main([*cli, "export", "--lang", "vi", str(tmp_path / "new.md"), "-o", str(xlf)]) == 0
+    text = xlf.read_text(encoding="utf-8")
+    text = text.replace(f'id="{RID}:title"', f'id="{RID}:title" approved="yes"', 1)
+    text = re.sub(
+        r"(<source>Gyeonggi Province Expands Winter Heating Support</source>)",
+        rf'\1<target state="translated">{VI_TITLE}</target>',
+        text,
+        count=1,
+    )
+    xlf.write_text(text, encoding="utf-8")
+    assert main([*cli, "import", str(xlf), str(tmp_path / "new.md")]) == 0
+
+
+def _publish(config: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "out"
+    assert main(["--config", str(config), "publish", str(tmp_path / "new.md"), "--out", str(out), "-q"]) == 0
+    return out
+
+
+def test_a_release_whose_only_approved_sentence_is_its_title_has_no_edition_but_is_listed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _project(tmp_path, None)  # the default, 0.8
+    _approve_title(config, tmp_path)
+    out = _publish(config, tmp_path)
+    assert not (out / "vi" / f"{RID}.html").exists()
+    manifest = json.loads((out / "manifest.json").read_bytes())
+    vi = manifest["releases"][0]["editions"]["vi"]
+    assert vi["status"] == "skipped" and vi["artifacts"] == []
+    assert vi["reason"] == "1 of 3 sentences translated, below [build] min_translated = 0.8"
+    assert vi["title"] == VI_TITLE and vi["title_lang"] == "vi"
+    index = html.fromstring((out / "vi" / "index.html").read_bytes())
+    (entry,) = index.xpath('//ul[@class="releases"]/li')
+    link = entry.xpath("a")[0]
+    assert link.text_content() == VI_TITLE and link.get("lang") is None  # the title as translated
+    assert link.get("href") == f"../en/{RID}.html"  # ... linking the original
+    assert entry.xpath('string(span[@class="badge"])') == "chưa được dịch"  # "not yet translated"
+    assert (out / "en" / f"{RID}.html").is_file()
+
+
+def test_at_or_above_the_threshold_the_edition_is_partial_and_labelled(tmp_path: Path) -> None:
+    config = _project(tmp_path, 0.3)
+    _approve_title(config, tmp_path)
+    out = _publish(config, tmp_path)
+    manifest = json.loads((out / "manifest.json").read_bytes())
+    assert manifest["releases"][0]["editions"]["vi"]["status"] == "partial"
+    index = html.fromstring((out / "vi" / "index.html").read_bytes())
+    (entry,) = index.xpath('//ul[@class="releases"]/li')
+    assert entry.xpath("a/@href") == [f"{RID}.html"]
+    assert entry.xpath('string(span[@class="badge"])') == "dịch một phần"  # "partly translated"
+    page = (out / "vi" / f"{RID}.html").read_text(encoding="utf-8")
+    assert "chưa được dịch và được hiển thị bằng ngôn ngữ gốc" in page  # the untranslated notice
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1", '"most"'])
+def test_min_translated_is_validated(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "ggmulti.toml"
+    path.write_text(f'[build]\nlanguages = ["vi"]\nmin_translated = {value}\n', encoding="utf-8")
+    with pytest.raises(Exception, match=r"build\.min_translated|\[build\] min_translated"):
+        load_config(path)
+
+
+def _segment(i: int, text: str, lang: str, origin: Origin) -> TranslatedSegment:
+    return TranslatedSegment(Segment("r", 0, i, text), text, lang, origin)
+
+
+def test_the_mp3_language_is_the_editions_only_when_most_of_what_it_speaks_is() -> None:
+    release = Release("r", "T", None, "en", ("x",), "r.md")
+    english = "Each household can receive up to KRW 200,000 between December and February."
+    vietnamese = "Mỗi hộ có thể nhận tối đa 200.000 won từ tháng 12 đến tháng 2."
+    title = _segment(-1, "Hỗ trợ sưởi ấm", "vi", Origin.MEMORY)
+
+    def edition(*segs: TranslatedSegment) -> TranslatedRelease:
+        return TranslatedRelease(release, "vi", title, (segs,))
+
+    mostly_vi = edition(
+        _segment(0, vietnamese, "vi", Origin.MEMORY), _segment(1, english, "en", Origin.UNTRANSLATED)
+    )
+    assert spoken_language(mostly_vi) == "vi"
+    mostly_en = edition(*(_segment(i, english, "en", Origin.UNTRANSLATED) for i in range(3)))
+    assert spoken_language(mostly_en) == "en"
+    half = edition(  # as much English as Vietnamese (title included): no one language speaks most
+        _segment(0, "x" * (len(english) - len(title.text)), "vi", Origin.MEMORY),
+        _segment(1, english, "en", Origin.UNTRANSLATED),
+    )
+    assert spoken_language(half) == "mul"
