@@ -93,3 +93,47 @@ def test_a_machine_translated_site_links_its_original_by_its_native_name(machine
     assert 'href="zh/index.html"' not in site_index
     assert checked_links(machine_site) > 10
     assert broken_links(machine_site) == []
+
+
+def test_machine_output_is_labelled_wherever_it_is_met(machine_site: Path) -> None:
+    import json
+    import zipfile
+
+    from lxml import etree
+    from mutagen.id3 import ID3
+
+    rid = "suwon-support-center-zh"
+    index = html.fromstring((machine_site / "en" / "index.html").read_bytes())
+    (entry,) = index.xpath('//ul[@class="releases"]/li')
+    assert "machine translated" in entry.xpath('string(span[@class="badge"])')
+
+    feed = etree.fromstring((machine_site / "en" / "feed.xml").read_bytes())
+    (item,) = feed.findall("channel/item")
+    summary = item.findtext("{http://www.itunes.com/dtds/podcast-1.0.dtd}summary") or ""
+    assert item.findtext("description", "").startswith("[machine translated] ")
+    assert summary.startswith("[machine translated] ")
+
+    tags = ID3(machine_site / "en" / f"{rid}.mp3")
+    (comment,) = tags.getall("COMM")
+    assert comment.text == ["Machine translated. Read aloud by a synthetic voice."]
+    assert tags.getall("TLAN")[0].text == ["eng"]
+    original_tags = ID3(machine_site / "zh" / f"{rid}.mp3")  # the original: only the voice is signposted
+    assert original_tags.getall("COMM")[0].text == ["由合成语音朗读。"]
+
+    vtt = (machine_site / "en" / f"{rid}.vtt").read_text(encoding="utf-8")
+    assert vtt.startswith("WEBVTT\n\nNOTE Machine translated. Read aloud by a synthetic voice.\n\n")
+
+    manifest = json.loads((machine_site / "manifest.json").read_bytes())
+    (bundle,) = manifest["bundles"].values()
+    with zipfile.ZipFile(machine_site / bundle["zip"]) as z:
+        bundle_index = html.fromstring(z.read("index.html"))
+    assert "machine translated" in bundle_index.xpath(
+        'string(//ul[@class="releases"]/li/span[@class="badge"])'
+    )
+
+    page = html.fromstring((machine_site / "en" / f"{rid}.html").read_bytes())
+    (ld,) = page.xpath('//script[@type="application/ld+json"]/text()')
+    article = json.loads(ld)
+    assert article["translationOfWork"]["inLanguage"] == "zh-Hans"
+    assert article["translationOfWork"]["headline"] == "京畿道在水原开设外国居民支援中心"
+    assert article["translator"][0]["@type"] == "SoftwareApplication"

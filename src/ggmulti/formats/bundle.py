@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING
 from ..cache import key_of
 from ..errors import GgmultiError, TranscriptError
 from ..incremental import bundle_key, intact
+from ..labels import keys_of
 from ..manifest import Artifact, ArtifactKind, Bundle, Catalogue, ReleaseEntry
-from ..model import TranslatedRelease
+from ..model import SegmentCounts, TranslatedRelease
 from ..paths import LanguagePaths
 from ..render.epub import EpubAudio, epub_audio
 from ..render.html import BundleEntry
@@ -182,6 +183,7 @@ class Bundles:
                     pdf=found.get(ArtifactKind.PDF),
                     audio=found.get(ArtifactKind.AUDIO),
                     transcript=found.get(ArtifactKind.TRANSCRIPT),
+                    label=html.labels(lang, keys_of(SegmentCounts.of(tr.segments))),
                 )
             )
         audio = any(e.audio for e in index)

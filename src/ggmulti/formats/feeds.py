@@ -8,9 +8,12 @@ language (render/cover.py) and named by what it shows, so it is drawn once and r
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from ..incremental import intact
-from ..manifest import Artifact, ArtifactKind, content_hash
+from ..labels import label_keys
+from ..manifest import Artifact, ArtifactKind, EditionEntry, content_hash
+from ..model import EditionStatus
 from ..paths import LanguagePaths, href
 from ..speech.encode import mp3_seconds
 from ..speech.feeds import Channel, language_feed
@@ -50,6 +53,12 @@ class PodcastFeeds:
         )
         return Output(path, ArtifactKind.IMAGE, png), None, path
 
+    def _label(self, code: str, ed: EditionEntry) -> str:
+        """What a feed item says of its text (machine, mixed, partial), in the feed's language."""
+        return self.ctx.html.labels(
+            code, label_keys(ed.translation, partial=ed.status is EditionStatus.PARTIAL)
+        )
+
     def generate(self, site: SiteInput, earlier: Sequence[SiteResult]) -> SiteResult:
         """Links are absolute under ``[publisher] url`` when it is set, else relative to the feed."""
         config = self.ctx.config
@@ -81,7 +90,9 @@ class PodcastFeeds:
                 category=config.publisher.podcast_category,
                 owner_email=config.publisher.email,
             )
-            data = language_feed(code, channel, site.catalogue, base, measure=self._measure)
+            data = language_feed(
+                code, channel, site.catalogue, base, measure=self._measure, label=partial(self._label, code)
+            )
             if data is not None:
                 outputs.append(Output(paths.feed, ArtifactKind.FEED, data))
         return SiteResult(outputs=tuple(outputs), kept=tuple(kept))

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from markupsafe import Markup
 
 from ..manifest import ArtifactKind
+from ..model import Origin
 from ..paths import href
 from ..render.epub import EPUB_TYPE
 from ..render.html import Alternate, AudioLink, Link, PageMeta
@@ -112,9 +113,15 @@ class HtmlEditions:
             original = job.paths.in_language(source).page
             article["translationOfWork"] = {
                 "@type": "NewsArticle",
+                "headline": tr.release.title,
                 "inLanguage": config.language(source).bcp47 if source in config.languages else source,
                 **({"url": u} if (u := url(original)) else {}),
             }
+            engines = sorted(
+                {seg.engine for seg in tr.segments if seg.origin is Origin.MACHINE and seg.engine}
+            )
+            if engines:  # machine output says so: the translator is software
+                article["translator"] = [{"@type": "SoftwareApplication", "name": e} for e in engines]
         else:
             article["workTranslation"] = [
                 {

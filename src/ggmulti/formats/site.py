@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..config import Config, builtin_language
+from ..labels import translation_label
 from ..manifest import ArtifactKind, Catalogue, EditionEntry, ReleaseEntry
 from ..paths import SITE_INDEX, STYLESHEET, LanguagePaths, href
 from ..render.html import BundleLink, IndexEntry, LanguageLink
@@ -48,6 +49,9 @@ class SiteIndexes:
             title_lang_tag=_tag(config, title_lang),
             date=r.date,
             status=status,
+            label=self.ctx.html.labels(
+                code, [k] if status != FALLBACK and (k := translation_label(shown.translation)) else []
+            ),
         )
 
     def generate(self, site: SiteInput, earlier: Sequence[SiteResult]) -> SiteResult:

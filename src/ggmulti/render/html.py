@@ -56,6 +56,7 @@ class BundleEntry:
     pdf: str | None
     audio: str | None = None
     transcript: str | None = None
+    label: str = ""  # machine, mixed, partial: in the bundle's language
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ class IndexEntry:
     title_lang_tag: str
     date: str | None
     status: str
+    label: str = ""  # machine or mixed translation, in the index's language
 
 
 @dataclass(frozen=True)
@@ -327,6 +329,14 @@ class HtmlRenderer:
                     continue
                 found[check.term_id] = NameNote(shown, original, self._lang_tag(original_lang))
         return list(found.values())
+
+    def text(self, lang: str, key: str) -> str:
+        """An interface string as plain text (feeds, ID3 tags, WebVTT), English when ``lang`` lacks it."""
+        return self._ui.get(lang, {}).get(key) or self._ui[FALLBACK_UI_LANG][key]
+
+    def labels(self, lang: str, keys: Sequence[str]) -> str:
+        """An edition's labels (labels.py) as one plain line in ``lang``: "machine translated; partly ..."."""
+        return "; ".join(self.text(lang, key) for key in keys)
 
     def phrase(self, lang: str, key: str, **values: str) -> Markup:
         """An interface string with its {placeholders} filled (values escaped), English fallback marked."""

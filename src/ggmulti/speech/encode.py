@@ -20,6 +20,7 @@ import lameenc
 import regex
 from mutagen.id3 import (
     CHAP,
+    COMM,
     CTOC,
     ID3,
     TALB,
@@ -120,6 +121,9 @@ class Tags:
     album: str  # e.g. "Gyeonggi Province press releases (Tiếng Việt)"
     lang: str  # ISO 639-1 or BCP 47; written as ISO 639-2
     date: str | None  # YYYY-MM-DD
+    # What a listener is told about the text and the voice ("Machine translated. Read aloud by a
+    # synthetic voice."), in the edition's language: the ID3 comment and a NOTE in the WebVTT.
+    comment: str = ""
 
 
 @dataclass(frozen=True)
@@ -231,6 +235,8 @@ def tag_mp3(mp3: bytes, tags: Tags, chapters: Sequence[Chapter]) -> bytes:
     id3.add(TLAN(encoding=1, text=lang))
     if tags.date:
         id3.add(TDRC(encoding=1, text=tags.date))
+    if tags.comment:
+        id3.add(COMM(encoding=1, lang=lang, desc="", text=tags.comment))
     transcript = "\n\n".join(c.text for c in chapters)
     id3.add(USLT(encoding=1, lang=lang, desc="", text=transcript))
     ids = [f"ch{i}" for i in range(len(chapters))]
@@ -313,10 +319,13 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def webvtt(timings: Sequence[SentenceTiming]) -> bytes:
+def webvtt(timings: Sequence[SentenceTiming], note: str = "") -> bytes:
     """One cue per sentence, timed to its speech, identified by its segment key; the cue text is the
-    written sentence. A sentence read for longer than 15 s becomes cues "KEY", "KEY.2", ..."""
+    written sentence. A sentence read for longer than 15 s becomes cues "KEY", "KEY.2", ...
+    ``note``: what readers of the transcript are told about it (a NOTE block before the cues)."""
     lines = ["WEBVTT", ""]
+    if note := " ".join(note.replace("-->", "->").split()):
+        lines += [f"NOTE {note}", ""]
     for timing in timings:
         text = " ".join(timing.text.split())
         for n, cue in enumerate(split_cue(text, timing.start, timing.end), start=1):
@@ -335,7 +344,7 @@ def encode_edition(paragraphs: Sequence[SpokenParagraph], tags: Tags) -> Encoded
     mp3 = tag_mp3(encode_mp3(pcm), tags, chapters)
     return EncodedAudio(
         mp3=mp3,
-        vtt=webvtt(timings),
+        vtt=webvtt(timings, tags.comment),
         chapters=chapters,
         timings=timings,
         seconds=(len(pcm) // 2) / SAMPLE_RATE,

@@ -132,6 +132,7 @@ def speak_editions(
     editions: Sequence[TranslatedRelease],
     engine: EspeakEngine,
     workers: int = 2,
+    comments: Mapping[tuple[str, str], str] | None = None,
 ) -> dict[tuple[str, str], SpokenEdition | NoAudio]:
     """Audio per (release id, language), or why there is none (no voice exists, or a known-broken one).
 
@@ -171,6 +172,7 @@ def speak_editions(
             album=f"{config.publisher.site_title} ({cfg.native_name})",
             lang=config.language(heard).bcp47 if heard in config.languages else heard,
             date=tr.release.date,
+            comment=(comments or {}).get(key, ""),
         )
         jobs.append(_Job(key, paragraphs, {lang: config.language(lang) for lang in langs}, tags))
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
