@@ -139,3 +139,35 @@ def test_the_mp3_language_is_the_editions_only_when_most_of_what_it_speaks_is() 
         _segment(1, english, "en", Origin.UNTRANSLATED),
     )
     assert spoken_language(half) == "mul"
+
+
+def test_the_summary_is_about_todays_release_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _project(tmp_path, None)
+    _approve_title(config, tmp_path)
+    capsys.readouterr()
+    argv = ["--config", str(config), "publish", str(tmp_path / "new.md"), "--out", str(tmp_path / "out")]
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"{RID} (new): Gyeonggi Province Expands Winter Heating Support"
+    assert lines[1:4] == [
+        "    en: published",
+        "    vi: not translated (1 of 3 sentences translated, below [build] min_translated = 0.8)",
+        f"        fix: ggmulti review export --lang vi {tmp_path / 'new.md'}",
+    ]
+    assert lines[4] == "catalogue: 1 release(s), 1 edition(s) in 1 language(s)"
+    assert not any("missed" in line for line in lines)  # untranslated sentences miss no glossary term
+
+    assert main([*argv, "--json"]) == 0  # again: nothing new today, the catalogue line stands
+    summary = json.loads(capsys.readouterr().out)
+    assert summary == {
+        "releases": [],
+        "catalogue": {"releases": 1, "editions": 1, "languages": 1, "withdrawn": 0},
+    }
+    (tmp_path / "new.md").write_text(NEW.replace("this winter", "this coming winter"), encoding="utf-8")
+    assert main([*argv, "--json"]) == 0
+    (changed,) = json.loads(capsys.readouterr().out)["releases"]
+    assert changed["id"] == RID and changed["change"] == "changed"
+    assert "memory changed" not in changed["why"]  # an English wording fix touches no memory sentence
+    assert [o["lang"] for o in changed["languages"]] == ["en", "vi"]

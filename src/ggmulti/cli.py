@@ -94,6 +94,12 @@ def check(ctx: click.Context, sources: tuple[Path, ...]) -> None:
     help="Glossary folder (default: the configured one).",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings and refuse partial editions.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the summary (today's releases, the catalogue) as one JSON object.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only print problems.")
 @click.pass_context
 def publish_cmd(
@@ -103,10 +109,10 @@ def publish_cmd(
     langs: tuple[str, ...],
     glossary: Path | None,
     strict: bool,
+    as_json: bool,
     quiet: bool,
 ) -> None:
     """Run the whole pipeline on SOURCES into --out."""
-    from .model import EditionStatus
     from .publish import PublishOptions, publish
 
     config = _config(ctx)
@@ -114,34 +120,37 @@ def publish_cmd(
         from dataclasses import replace
 
         config = replace(config, glossary_dir=glossary)
-    log = (lambda _m: None) if quiet else (lambda m: _err(m))
+    log = (lambda _m: None) if quiet or as_json else (lambda m: _err(m))
     options = PublishOptions(sources=sources, out=out, languages=langs, strict=strict)
-    with _progress_bar(enabled=not quiet and sys.stderr.isatty()) as progress:
+    with _progress_bar(enabled=not quiet and not as_json and sys.stderr.isatty()) as progress:
         catalogue, report = publish(config, options, log=log, progress=progress)
     for f in report.findings:
         _err(str(f))
     for line in report.withheld:
         _err(line)
-    for rid, lang, ed in report.editions:
-        if ed.terms.pinned < ed.terms.expected:
+    rebuilt = report.rebuilt()
+    for rid, lang, ed in report.editions:  # editions made now: the ones taken as they stand were told
+        if (rid, lang) in rebuilt and ed.terms.pinned < ed.terms.expected:
             missed = sorted({n.split(" ", 2)[1] for n in ed.notes if n.startswith("term ")})
             _err(
                 f"warning: {rid} [{lang}]: {ed.terms.pinned}/{ed.terms.expected} glossary terms in their "
                 f"approved form; missed: {', '.join(missed)}"
             )
-    if not quiet:
-        by_lang: dict[str, dict[str, int]] = {}
-        for _rid, lang, ed in report.editions:
-            counts = by_lang.setdefault(lang, {s.value: 0 for s in EditionStatus})
-            counts[ed.status.value] += 1
-        for lang, counts in by_lang.items():
-            reasons = sorted({e.reason for _r, code, e in report.editions if code == lang and e.reason})
-            tail = f"  ({'; '.join(reasons)})" if reasons else ""
-            click.echo(
-                f"{lang:>4}: {counts['published']} published, {counts['partial']} partial, "
-                f"{counts['skipped']} skipped{tail}"
-            )
-        rebuilt = report.rebuilt()
+    from .summary import summarize
+
+    summary = summarize(
+        catalogue,
+        {r.id: r for r in report.releases},
+        rebuilt,
+        {(rid, lang): ed for rid, lang, ed in report.editions},
+        report.before,
+        dict(zip(report.withheld_ids, report.withheld, strict=True)),
+    )
+    if as_json:
+        click.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
+    elif not quiet:
+        for line in summary.lines():
+            click.echo(line)
         click.echo(
             f"{len(rebuilt)} edition(s) built, {report.unchanged()} unchanged; "
             f"{report.engine_segments} segment(s) sent to a translation engine, {report.cached_segments} from cache"
@@ -150,10 +159,11 @@ def publish_cmd(
         from .glossary.load import load_glossary
         from .glossary.suggest import suggest
 
-        candidates = suggest(report.releases, load_glossary(config.glossary_dir, _scripts(config)))
+        today = [r for r in report.releases if r.id in {t.id for t in summary.releases}]
+        candidates = suggest(today, load_glossary(config.glossary_dir, _scripts(config))) if today else []
         if candidates:
             click.echo(
-                f"{len(candidates)} name(s) in these releases are not in the glossary "
+                f"{len(candidates)} name(s) in today's releases are not in the glossary "
                 f"(e.g. {', '.join(c.text for c in candidates[:3])}): ggmulti glossary suggest SOURCE... lists them"
             )
         click.echo(f"{len(catalogue.releases)} release(s) in {out / 'manifest.json'}")

@@ -77,9 +77,10 @@ class BuildReport:
     releases: list[Release] = field(default_factory=list)  # as ingested by this build
     editions: list[tuple[str, str, EditionEntry]] = field(default_factory=list)  # (release id, lang, entry)
     plans: Mapping[EditionKey, EditionPlan] = field(default_factory=dict)
-    withheld: list[str] = field(
-        default_factory=list
-    )  # withdrawn releases found in the sources, one line each
+    # withdrawn releases found in the sources: one line each, and their ids
+    withheld: list[str] = field(default_factory=list)
+    withheld_ids: list[str] = field(default_factory=list)
+    before: frozenset[str] = frozenset()  # releases the output folder held before this build
     engine_segments: int = 0  # segments the translation engines were asked for (cache misses)
     cached_segments: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds (printed, not written)
@@ -190,9 +191,10 @@ def _edition_entry(tr: TranslatedRelease | Unavailable) -> EditionEntry:
         )
     else:
         status, reason = EditionStatus.PUBLISHED, None
-    missed = {
+    translated = [s for s in tr.segments if s.origin is not Origin.UNTRANSLATED]
+    missed = {  # an untranslated sentence misses no term: it is not translated at all (the status says so)
         f"term {c.term_id} ({c.surface!r}) missed: {c.reason}"
-        for s in tr.segments
+        for s in translated
         for c in s.terms
         if not c.pinned
     }
@@ -205,7 +207,7 @@ def _edition_entry(tr: TranslatedRelease | Unavailable) -> EditionEntry:
         title_lang=tr.title.lang,
         segments=counts,
         translation=Provenance.of(counts),
-        terms=term_counts(tr),
+        terms=term_counts(translated),
         lead=lead_paragraph(tr.paragraphs) or None,
     )
 
@@ -283,6 +285,7 @@ def _publish(
     seen = store.read(mf.MANIFEST_NAME) if store.root.is_dir() else None
     old = _previous(seen, options.out)
     releases = report.releases = _withhold(releases, old, report)
+    report.before = frozenset(r.id for r in old.releases) if old is not None else frozenset()
     source_langs = {r.source_lang for r in releases}
     # Every release's original is published, in a language the site is not published in too; the
     # catalogue's languages count, so a day without such a release keeps the same configuration.
@@ -378,6 +381,7 @@ def release_languages(release: Release, languages: Sequence[str]) -> tuple[str, 
 def _withhold(releases: Sequence[Release], old: Catalogue | None, report: BuildReport) -> list[Release]:
     """The releases to publish: a withdrawal on record wins over a source still in the folder."""
     withdrawn = {w.id: w for w in old.withdrawn} if old is not None else {}
+    report.withheld_ids += [r.id for r in releases if r.id in withdrawn]
     report.withheld += [
         f"{w.id}: withdrawn{f' on {w.date}' if w.date else ''}{f' ({w.reason})' if w.reason else ''}; "
         f"not published. ggmulti restore {w.id} publishes it again"
