@@ -166,3 +166,17 @@ def test_a_changed_form_leaves_no_old_form_and_no_lowercase_start(
             for form in approved:  # the old form may live on inside another term's approved form
                 shown = shown.replace(form, "").replace(form[:1].upper() + form[1:], "")
             assert "tỉnh gyeonggi" not in shown.casefold(), (data.name, seg["text"])
+    # every vi page, its site title, footer and the vi feed use the new form (the glossary names the
+    # publisher in each language; interface strings only hold a {publisher} slot)
+    from lxml import html as lxml_html
+
+    for page in sorted((site / "vi").glob("*.html")):
+        doc = lxml_html.fromstring(page.read_bytes())
+        assert doc.xpath('string(//p[@class="site"])') == "Bản tin báo chí tỉnh Kyonggi", page.name
+        assert doc.xpath("string(//footer)").strip() == "Tỉnh Kyonggi", page.name
+        shown = doc.text_content()
+        for form in approved:
+            shown = shown.replace(form, "").replace(form[:1].upper() + form[1:], "")
+        assert "tỉnh gyeonggi" not in shown.casefold(), page.name
+    feed = (site / "vi" / "feed.xml").read_text(encoding="utf-8")
+    assert "<itunes:author>Tỉnh Kyonggi</itunes:author>" in feed and "Gyeonggi Province" not in feed

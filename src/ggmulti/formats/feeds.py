@@ -35,7 +35,8 @@ class PodcastFeeds:
         """The language's cover: (new output or None, kept artifact or None, its path)."""
         config = self.ctx.config
         cfg = config.language(code)
-        key = content_hash([COVER_VERSION, cfg.native_name, cfg.bcp47, cfg.font, config.publisher.name])
+        name = self.ctx.html.publisher(code)
+        key = content_hash([COVER_VERSION, cfg.native_name, cfg.bcp47, cfg.font, name.alone, name.lang])
         path = LanguagePaths(code).cover(key)
         old = site.previous
         kept = next((a for a in old.site if a.path == path), None) if old is not None else None
@@ -45,11 +46,11 @@ class PodcastFeeds:
 
         png = podcast_cover(
             cfg.native_name,
-            config.publisher.name,
+            name.alone,
             cfg.bcp47,
             find_font(cfg.font, bold=True),
-            find_font("Noto Sans"),
-            publisher_lang="en",
+            find_font("Noto Sans") if name.lang == "en" else find_font(cfg.font),
+            publisher_lang=config.language(name.lang).bcp47 if name.lang in config.languages else name.lang,
         )
         return Output(path, ArtifactKind.IMAGE, png), None, path
 
@@ -77,7 +78,10 @@ class PodcastFeeds:
             outputs += [made] if made is not None else []
             kept += [reused] if reused is not None else []
             description = self.ctx.html.phrase(
-                code, "feed_description", publisher=config.publisher.name, language=cfg.native_name
+                code,
+                "feed_description",
+                publisher=self.ctx.html.publisher(code).text,
+                language=cfg.native_name,
             ).striptags()
             channel = Channel(
                 title=f"{self.ctx.html.site_title(code)} ({cfg.native_name})",
@@ -85,7 +89,7 @@ class PodcastFeeds:
                 description=description,
                 language=cfg.bcp47,
                 self_url=base + href(paths.feed, paths.feed),
-                author=config.publisher.name,
+                author=self.ctx.html.publisher(code).alone,
                 image_url=base + href(paths.feed, cover_path),
                 category=config.publisher.podcast_category,
                 owner_email=config.publisher.email,

@@ -97,7 +97,7 @@ class HtmlEditions:
             "inLanguage": tag,
             "publisher": {
                 "@type": "Organization",
-                "name": config.publisher.name,
+                "name": self.ctx.html.publisher(tr.lang).alone,
                 **({"url": base + "/"} if base else {}),
             },
             "isAccessibleForFree": True,

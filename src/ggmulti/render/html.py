@@ -23,6 +23,7 @@ from ..errors import ConfigError
 from ..glossary.model import Glossary
 from ..languages import traits
 from ..model import Origin, TranslatedRelease, TranslatedSegment
+from ..publisher import Name, publisher_name
 from ..segment import separator
 from .linebreak import DICTIONARY_SCRIPTS, WordBreaker
 
@@ -220,6 +221,7 @@ class HtmlRenderer:
 
     def __init__(self, config: Config, glossary: Glossary | None = None) -> None:
         self.config = config
+        self._glossary = glossary
         self._terms = glossary.by_id() if glossary is not None else {}
         self._breaker = WordBreaker()
         self._dates: dict[tuple[str, str], str] = {}  # (ISO date, language) -> its text: indexes repeat them
@@ -259,21 +261,38 @@ class HtmlRenderer:
     def _common(self, lang: LanguageConfig, root: str) -> dict[str, object]:
         """Template variables every page has: its language, interface strings and the publisher."""
         own_title = self._own_site_title(lang.code)
+        name = self.publisher(lang.code)
         return vars(
             Chrome(
                 lang=lang,
                 root=root,
                 ui=self.ui(lang.code),
                 site_title=own_title or self.config.publisher.site_title,
-                # The site's title in the reader's language where ui.yaml has it; else the publisher's
-                # English one, marked as English (as the publisher's name always is on other pages).
-                site_title_html=escape(own_title)
+                # The site's title in the reader's language where ui.yaml has it (with the publisher's
+                # name from the glossary); else the publisher's English one, marked as English.
+                site_title_html=self._marked(own_title, name.lang if name.lang != lang.code else "")
                 if own_title
                 else self._english(self.config.publisher.site_title, lang),
-                publisher_html=self._english(self.config.publisher.name, lang),
-                publisher=self.config.publisher.name,
+                publisher_html=escape(name.alone)
+                if name.lang == lang.code
+                else self._english(name.alone, lang),
+                publisher=name.alone,
             )
         )
+
+    def publisher(self, code: str) -> Name:
+        """The publisher's name in ``code`` (the glossary's form), or the English one."""
+        return publisher_name(self.config, self._glossary, code)
+
+    def _marked(self, title: str, name_lang: str) -> Markup:
+        """A site title whose publisher's name is in another language (English): that name marked."""
+        if not name_lang:
+            return escape(title)
+        name = self.config.publisher.name
+        head, _, tail = title.partition(name)
+        if not _:
+            return escape(title)
+        return Markup('{}<span lang="{}">{}</span>{}').format(head, self._lang_tag(name_lang), name, tail)
 
     def _release_view(self, tr: TranslatedRelease, anchor: str = "") -> ReleaseView:
         return ReleaseView(
@@ -347,7 +366,9 @@ class HtmlRenderer:
         return Markup('<span lang="en">{}</span>').format(english)
 
     def _own_site_title(self, code: str) -> str | None:
-        return self._ui.get(code, {}).get("site_title")
+        """ui.yaml's site title in ``code`` with the publisher's name in that language put in."""
+        own = self._ui.get(code, {}).get("site_title")
+        return own.format(publisher=self.publisher(code).text) if own is not None else None
 
     def site_title(self, code: str) -> str:
         """The site's title in a language (ui.yaml), else the publisher's own (English) one."""

@@ -20,6 +20,7 @@ from ..errors import EngineUnavailable
 from ..glossary.match import Matcher, normalise
 from ..glossary.model import Glossary, Term
 from ..model import TranslatedRelease, TranslatedSegment
+from ..publisher import publisher_name
 from ..segment import join_sentences
 from .encode import (
     MULTIPLE,
@@ -168,7 +169,7 @@ def speak_editions(
         heard = spoken_language(tr)
         tags = Tags(
             title=tr.title.text,
-            artist=config.publisher.name,
+            artist=publisher_name(config, glossary, tr.lang).alone,
             album=f"{config.publisher.site_title} ({cfg.native_name})",
             lang=config.language(heard).bcp47 if heard in config.languages else heard,
             date=tr.release.date,
