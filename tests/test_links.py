@@ -122,6 +122,11 @@ def test_machine_output_is_labelled_wherever_it_is_met(machine_site: Path) -> No
 
     vtt = (machine_site / "en" / f"{rid}.vtt").read_text(encoding="utf-8")
     assert vtt.startswith("WEBVTT\n\nNOTE Machine translated. Read aloud by a synthetic voice.\n\n")
+    # ... and it is said before the title: the title's cue starts after the spoken notice
+    first = vtt.split("\n\n")[2].splitlines()
+    assert first[0] == f"{rid}:title"
+    hours, minutes, seconds = first[1].split(" --> ")[0].split(":")
+    assert float(seconds) + 60 * int(minutes) + 3600 * int(hours) > 1.5
 
     manifest = json.loads((machine_site / "manifest.json").read_bytes())
     (bundle,) = manifest["bundles"].values()

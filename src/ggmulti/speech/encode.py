@@ -147,9 +147,12 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def assemble(
-    paragraphs: Sequence[SpokenParagraph],
+    paragraphs: Sequence[SpokenParagraph], preamble: Speech | None = None
 ) -> tuple[bytes, tuple[Chapter, ...], tuple[SentenceTiming, ...]]:
-    """Join sentence audio, paragraphs apart by silence; the first paragraph's text is the chapter title."""
+    """Join sentence audio, paragraphs apart by silence; the first paragraph's text is the chapter title.
+
+    ``preamble``: a short notice said first (machine translation, synthetic voice), inside the first
+    chapter and before the first cue: it is no sentence of the release."""
     if not paragraphs or not all(p.sentences for p in paragraphs):
         raise ValueError("nothing to assemble (a paragraph without sentences)")
     gap = b"\0\0" * round(GAP_SECONDS * SAMPLE_RATE)
@@ -157,6 +160,11 @@ def assemble(
     spans: list[tuple[int, int]] = []
     timings: list[SentenceTiming] = []
     at = 0
+    if preamble is not None:
+        if preamble.sample_rate != SAMPLE_RATE:
+            raise ValueError(f"notice: {preamble.sample_rate} Hz, {SAMPLE_RATE} Hz expected")
+        parts += [preamble.pcm, gap]
+        at += preamble.samples + len(gap) // 2
     for i, para in enumerate(paragraphs):
         if i:
             parts.append(gap)
@@ -338,9 +346,12 @@ def webvtt(timings: Sequence[SentenceTiming], note: str = "") -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
-def encode_edition(paragraphs: Sequence[SpokenParagraph], tags: Tags) -> EncodedAudio:
-    """Written paragraphs with the speech of each sentence (title first) -> tagged MP3 and WebVTT."""
-    pcm, chapters, timings = assemble(paragraphs)
+def encode_edition(
+    paragraphs: Sequence[SpokenParagraph], tags: Tags, preamble: Speech | None = None
+) -> EncodedAudio:
+    """Written paragraphs with the speech of each sentence (title first) -> tagged MP3 and WebVTT;
+    ``preamble``: the spoken notice said before the title (its text is ``tags.comment``)."""
+    pcm, chapters, timings = assemble(paragraphs, preamble)
     mp3 = tag_mp3(encode_mp3(pcm), tags, chapters)
     return EncodedAudio(
         mp3=mp3,

@@ -102,6 +102,7 @@ class _Job:
     paragraphs: tuple[_Paragraph, ...]
     voices: Mapping[str, LanguageConfig]
     tags: Tags
+    lang: str = ""  # the edition's language: its voice says the notice (tags.comment) first
 
 
 def _paragraph(segments: Sequence[TranslatedSegment], forms: Mapping[str, SpokenForms]) -> _Paragraph:
@@ -123,7 +124,9 @@ def _speak(session: EspeakSession, job: _Job) -> SpokenEdition:
         )
         for para in job.paragraphs
     ]
-    audio = encode_edition(spoken, job.tags)
+    voice = voices.get(job.lang)
+    preamble = voice.speak(job.tags.comment) if job.tags.comment and voice is not None else None
+    audio = encode_edition(spoken, job.tags, preamble)
     return SpokenEdition(audio, tuple(v.description for v in voices.values()))
 
 
@@ -175,7 +178,7 @@ def speak_editions(
             date=tr.release.date,
             comment=(comments or {}).get(key, ""),
         )
-        jobs.append(_Job(key, paragraphs, {lang: config.language(lang) for lang in langs}, tags))
+        jobs.append(_Job(key, paragraphs, {lang: config.language(lang) for lang in langs}, tags, tr.lang))
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for key, spoken in pool.map(lambda job: _run(engine, job), jobs):
             results[key] = spoken
