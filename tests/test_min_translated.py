@@ -171,3 +171,31 @@ def test_the_summary_is_about_todays_release_first(
     assert changed["id"] == RID and changed["change"] == "changed"
     assert "memory changed" not in changed["why"]  # an English wording fix touches no memory sentence
     assert [o["lang"] for o in changed["languages"]] == ["en", "vi"]
+
+
+def test_memory_changed_only_when_the_approved_sentences_used_change() -> None:
+    from ggmulti.glossary.model import Glossary
+    from ggmulti.incremental import edition_inputs
+    from ggmulti.manifest import EditionInputs
+
+    config = load_config(ROOT / "ggmulti.toml")
+    source = "Each household can receive up to KRW 200,000."
+    approved = "Mỗi hộ có thể nhận tối đa 200.000 won."
+
+    def inputs(*before: str, review: str = "") -> EditionInputs:
+        """An edition whose last sentence comes from the memory, after ``before`` (untranslated)."""
+        release = Release("r", "T", None, "en", (*before, source), "r.md")
+        title = _segment(-1, "T", "en", Origin.UNTRANSLATED)
+        paras = [(_segment(0, text, "en", Origin.UNTRANSLATED),) for text in before]
+        memory = TranslatedSegment(
+            Segment("r", len(before), 0, source), approved, "vi", Origin.MEMORY, review=review
+        )
+        tr = TranslatedRelease(release, "vi", title, (*[tuple(p) for p in paras], (memory,)))
+        return edition_inputs(tr, Glossary(()), config, "t", (), ("html",))
+
+    first = inputs("Gyeonggi will help households.")
+    # an English paragraph added above the approved sentence moves its key, not what the memory says
+    added = inputs("Gyeonggi will help households.", "The programme starts in December.")
+    assert added.changes_since(first) == ["source changed", "segments changed"]
+    flagged = inputs("Gyeonggi will help households.", review="the glossary form changed")
+    assert flagged.changes_since(first) == ["memory changed"]  # a re-review flag is a memory change
