@@ -56,13 +56,19 @@ class HtmlEditions:
                 for other in job.alternates
             ]
             source = job.tr.release.source_lang
+            # The original's edition is built whenever its language is known (Config.with_originals);
+            # otherwise the release's own address, when it has one; never a link to a missing page.
+            built = source in config.languages
+            target = (
+                href(page_path, job.paths.in_language(source).page) if built else job.tr.release.source_url
+            )
             original = (
                 Alternate(
-                    href=href(page_path, job.paths.in_language(source).page),
-                    bcp47=config.language(source).bcp47 if source in config.languages else source,
-                    native_name=config.language(source).native_name if source in config.languages else source,
+                    href=target,
+                    bcp47=config.language(source).bcp47 if built else source,
+                    native_name=config.language(source).native_name if built else source,
                 )
-                if source != job.tr.lang
+                if source != job.tr.lang and target
                 else None
             )
             page = html.release_page(
