@@ -368,7 +368,12 @@ class HtmlRenderer:
     def _own_site_title(self, code: str) -> str | None:
         """ui.yaml's site title in ``code`` with the publisher's name in that language put in."""
         own = self._ui.get(code, {}).get("site_title")
-        return own.format(publisher=self.publisher(code).text) if own is not None else None
+        if own is None:
+            return None
+        try:
+            return own.format(publisher=self.publisher(code).text)
+        except (KeyError, IndexError, ValueError):  # a theme's title with other braces: taken as written
+            return own
 
     def site_title(self, code: str) -> str:
         """The site's title in a language (ui.yaml), else the publisher's own (English) one."""
