@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import manifest as mf
 from .cache import WorkCache, open_work_cache
+from .choice import mostly_translated, release_languages, withhold
 from .config import Config, builtin_language
 from .detect import LanguageChecker
 from .errors import BuildFailed, ConfigError
@@ -284,7 +285,9 @@ def _publish(
     # Read before the lock, to know which releases need no translating; read again under the lock.
     seen = store.read(mf.MANIFEST_NAME) if store.root.is_dir() else None
     old = _previous(seen, options.out)
-    releases = report.releases = _withhold(releases, old, report)
+    releases, withheld = withhold(releases, old)
+    report.releases = releases
+    report.withheld_ids, report.withheld = list(withheld), list(withheld.values())
     report.before = frozenset(r.id for r in old.releases) if old is not None else frozenset()
     source_langs = {r.source_lang for r in releases}
     # Every release's original is published, in a language the site is not published in too; the
@@ -308,7 +311,10 @@ def _publish(
         store.prepare()
         if (previous := store.read(mf.MANIFEST_NAME)) != seen:  # another build finished meanwhile
             old = _previous(previous, options.out)
-            releases = report.releases = _withhold(releases, old, report)
+            releases, more = withhold(releases, old)
+            report.releases = releases
+            report.withheld_ids += list(more)
+            report.withheld += list(more.values())
             recorded = work.recorded("release", store.root, keys) if work is not None else {}
             kept = _reused(store, old, [r for r in releases if r.id in reused], keys, recorded, languages)
             lost = [r for r in releases if r.id in reused and r.id not in kept]
@@ -373,24 +379,6 @@ def _previous(data: bytes | None, out: Path) -> Catalogue | None:
     return mf.loads(data, str(out / mf.MANIFEST_NAME)) if data is not None else None
 
 
-def release_languages(release: Release, languages: Sequence[str]) -> tuple[str, ...]:
-    """The languages a release is published in by this build: those asked for, and its own."""
-    return (*languages, release.source_lang) if release.source_lang not in languages else tuple(languages)
-
-
-def _withhold(releases: Sequence[Release], old: Catalogue | None, report: BuildReport) -> list[Release]:
-    """The releases to publish: a withdrawal on record wins over a source still in the folder."""
-    withdrawn = {w.id: w for w in old.withdrawn} if old is not None else {}
-    report.withheld_ids += [r.id for r in releases if r.id in withdrawn]
-    report.withheld += [
-        f"{w.id}: withdrawn{f' on {w.date}' if w.date else ''}{f' ({w.reason})' if w.reason else ''}; "
-        f"not published. ggmulti restore {w.id} publishes it again"
-        for r in releases
-        if (w := withdrawn.get(r.id)) is not None
-    ]
-    return [r for r in releases if r.id not in withdrawn]
-
-
 def _reused(
     store: OutputStore,
     old: Catalogue | None,
@@ -440,26 +428,11 @@ def _translate(
             translated[(rid, lang)] = tr
     for key, tr in translated.items():
         if isinstance(tr, TranslatedRelease):
-            translated[key] = _mostly_translated(tr, config.build.min_translated)
+            translated[key] = mostly_translated(tr, config.build.min_translated)
     if resources.cache is not None:
         report.engine_segments += resources.cache.misses
         report.cached_segments += resources.cache.hits
     return translated
-
-
-def _mostly_translated(tr: TranslatedRelease, threshold: float) -> TranslatedRelease | Unavailable:
-    """The edition, or none when less than ``threshold`` of its sentences are translated ([build]
-    min_translated): a page that is mostly in another language is not an edition of this one."""
-    counts = SegmentCounts.of(tr.segments)
-    done = counts.total - counts.untranslated
-    if not counts.untranslated or done >= threshold * counts.total:
-        return tr
-    title = tr.title.text if tr.title.origin is not Origin.UNTRANSLATED else None
-    return Unavailable(
-        f"{done} of {counts.total} sentences translated, below [build] min_translated = {threshold:g}",
-        title=title,
-        lang=tr.lang,
-    )
 
 
 def _entries(
