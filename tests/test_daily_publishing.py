@@ -120,9 +120,12 @@ def test_withdraw_removes_a_release_everywhere_and_records_it(
         for a in e["artifacts"]
     ]
     assert files
-    assert main(["--config", str(CONFIG), "withdraw", rid, "--out", str(site), "-q"]) == 0
+    argv = ["--config", str(CONFIG), "withdraw", rid, "--reason", "recalled", "--out", str(site), "-q"]
+    assert main(argv) == 0
     assert main(["verify", str(site)]) == 0
-    assert not any((site / p).exists() for p in files)
+    # its files are gone; its page URLs serve the withdrawal notice (tests/test_withdrawal.py)
+    assert not any((site / p).exists() for p in files if not p.endswith(".html"))
+    assert all(rid not in (site / p).read_text(encoding="utf-8") for p in files if p.endswith(".html"))
     after = json.loads((site / "manifest.json").read_bytes())
     assert rid not in {r["id"] for r in after["releases"]}
     assert [w["id"] for w in after["withdrawn"]] == [rid]
@@ -131,7 +134,10 @@ def test_withdraw_removes_a_release_everywhere_and_records_it(
     for bundle in after["bundles"].values():
         assert rid not in bundle["releases"]
     capsys.readouterr()
-    assert main(["--config", str(CONFIG), "withdraw", "no-such-release", "--out", str(site)]) == 1
+    assert (
+        main(["--config", str(CONFIG), "withdraw", "no-such-release", "--reason", "x", "--out", str(site)])
+        == 1
+    )
     assert "not published here: no-such-release" in capsys.readouterr().err
 
 
@@ -160,3 +166,17 @@ def test_a_changed_form_leaves_no_old_form_and_no_lowercase_start(
             for form in approved:  # the old form may live on inside another term's approved form
                 shown = shown.replace(form, "").replace(form[:1].upper() + form[1:], "")
             assert "tỉnh gyeonggi" not in shown.casefold(), (data.name, seg["text"])
+    # every vi page, its site title, footer and the vi feed use the new form (the glossary names the
+    # publisher in each language; interface strings only hold a {publisher} slot)
+    from lxml import html as lxml_html
+
+    for page in sorted((site / "vi").glob("*.html")):
+        doc = lxml_html.fromstring(page.read_bytes())
+        assert doc.xpath('string(//p[@class="site"])') == "Bản tin báo chí tỉnh Kyonggi", page.name
+        assert doc.xpath("string(//footer)").strip() == "Tỉnh Kyonggi", page.name
+        shown = doc.text_content()
+        for form in approved:
+            shown = shown.replace(form, "").replace(form[:1].upper() + form[1:], "")
+        assert "tỉnh gyeonggi" not in shown.casefold(), page.name
+    feed = (site / "vi" / "feed.xml").read_text(encoding="utf-8")
+    assert "<itunes:author>Tỉnh Kyonggi</itunes:author>" in feed and "Gyeonggi Province" not in feed

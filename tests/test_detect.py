@@ -165,3 +165,18 @@ def test_examples_pass_the_language_check(checker: LanguageChecker) -> None:
     releases = ingest([REPO / "examples" / "releases"])
     findings = [f for r in releases for f in checker.check(r).findings]
     assert findings == []
+
+
+@pytest.mark.parametrize("declared", ["zh", "en"])
+def test_chinese_is_checked_in_a_site_that_does_not_publish_in_chinese(declared: str) -> None:
+    """langdetect knows Chinese as zh-cn / zh-tw: a zh source is checked without zh configured."""
+    english_only = LanguageChecker({"en": "en"})
+    report = english_only.check(_release(declared, ZH, ZH))
+    assert report.detected == "zh"
+    if declared == "zh":
+        assert report.findings == ()
+    else:
+        (finding,) = report.findings
+        assert finding.severity is Severity.ERROR and "'zh'" in str(finding)
+    (wrong,) = english_only.check(_release("zh", EN_1, EN_2)).findings
+    assert wrong.severity is Severity.ERROR and "declared 'zh' but the text is 'en'" in str(wrong)

@@ -165,7 +165,7 @@ def test_a_second_writer_refuses_at_once_and_changes_nothing(project: Path, comm
     before = snapshot(out)
     argv = {
         "publish": ["publish", "b", "--out", str(out), "-q"],
-        "withdraw": ["withdraw", "one", "--out", str(out), "-q"],
+        "withdraw": ["withdraw", "one", "--reason", "recalled", "--out", str(out), "-q"],
         "merge": ["merge", str(shard), "--out", str(out)],
     }[command]
     with OutputStore(out).lock():  # this test process is the build writing there

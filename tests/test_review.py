@@ -48,6 +48,7 @@ def project(tmp_path: Path) -> Path:
         """[build]
 languages = ["en", "vi"]
 formats = ["html"]
+min_translated = 0.3  # these releases are three sentences: one approved makes a partial edition
 [paths]
 corpus = ["releases"]
 [translation]

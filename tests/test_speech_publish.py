@@ -82,7 +82,9 @@ def test_ffprobe_shows_duration_language_and_a_chapter_per_paragraph(published: 
         assert float(info["format"]["duration"]) > 20
         assert info["format"]["tags"]["language"] == TLAN[lang]
         vtt = (published.out / lang / f"{rid}.vtt").read_text(encoding="utf-8")
-        cues = [c.split("\n") for c in vtt.strip().split("\n\n")[1:]]
+        blocks = vtt.strip().split("\n\n")[1:]
+        assert blocks[0].startswith("NOTE ")  # what listeners are told (synthetic voice, machine, ...)
+        cues = [c.split("\n") for c in blocks if not c.startswith("NOTE")]
         # The title is read first, then each paragraph: one chapter each, and one cue per sentence
         # (identified by its segment key), none longer than 15 s.
         page = (published.out / lang / f"{rid}.html").read_text(encoding="utf-8")

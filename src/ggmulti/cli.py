@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -102,6 +103,12 @@ def check(ctx: click.Context, sources: tuple[Path, ...]) -> None:
     "--ray-address",
     help="Ray cluster to run on (default: RAY_ADDRESS; with neither, a local cluster for this build).",
 )
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the summary (today's releases, the catalogue) as one JSON object.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only print problems.")
 @click.option(
     "-v", "--verbose", is_flag=True, help="Print each stage and edition as it is built (else a progress bar)."
@@ -116,6 +123,7 @@ def publish_cmd(
     strict: bool,
     executor: str | None,
     ray_address: str | None,
+    as_json: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -128,7 +136,7 @@ def publish_cmd(
 
         config = replace(config, glossary_dir=glossary)
     # Per-edition lines only when asked for: what a newcomer should read is the summary at the end.
-    log = (lambda m: _err(m)) if verbose and not quiet else (lambda _m: None)
+    log = (lambda m: _err(m)) if verbose and not quiet and not as_json else (lambda _m: None)
     options = PublishOptions(
         sources=sources,
         out=out,
@@ -137,24 +145,35 @@ def publish_cmd(
         executor=executor or "",
         ray_address=ray_address,
     )
-    with _progress_bar(enabled=not quiet and not verbose and sys.stderr.isatty()) as progress:
+    with _progress_bar(enabled=not quiet and not verbose and not as_json and sys.stderr.isatty()) as progress:
         catalogue, report = publish(config, options, log=log, progress=progress)
     for f in report.findings:
         _err(str(f))
-    for rid, lang, ed in report.editions:
-        if ed.terms.pinned < ed.terms.expected:
+    for line in report.withheld:
+        _err(line)
+    rebuilt = report.rebuilt()
+    for rid, lang, ed in report.editions:  # editions made now: the ones taken as they stand were told
+        if (rid, lang) in rebuilt and ed.terms.pinned < ed.terms.expected:
             missed = sorted({n.split(" ", 2)[1] for n in ed.notes if n.startswith("term ")})
             _err(
                 f"warning: {rid} [{lang}]: {ed.terms.pinned}/{ed.terms.expected} glossary terms in their "
                 f"approved form; missed: {', '.join(missed)}"
             )
-    if not quiet:
-        from .summary import count_by_language, result_lines
+    from .summary import count_by_language, result_lines, summarize
 
-        source_lang = next((r.source_lang for r in report.releases), "en")
-        counts = count_by_language(report.editions)
-        result = result_lines(counts, config.languages, source_lang, out)
-        rebuilt = report.rebuilt()
+    summary = summarize(
+        catalogue,
+        {r.id: r for r in report.releases},
+        rebuilt,
+        {(rid, lang): ed for rid, lang, ed in report.editions},
+        report.before,
+        dict(zip(report.withheld_ids, report.withheld, strict=True)),
+    )
+    if as_json:
+        click.echo(json.dumps(summary.to_json(), ensure_ascii=False, indent=2))
+    elif not quiet:
+        for line in summary.lines():
+            click.echo(line)
         click.echo(
             f"{len(rebuilt)} edition(s) built, {report.unchanged()} unchanged; "
             f"{report.engine_segments} segment(s) sent to a translation engine, {report.cached_segments} from cache"
@@ -164,13 +183,16 @@ def publish_cmd(
         from .glossary.load import load_glossary
         from .glossary.suggest import suggest
 
-        candidates = suggest(report.releases, load_glossary(config.glossary_dir, _scripts(config)))
+        today = [r for r in report.releases if r.id in {t.id for t in summary.releases}]
+        candidates = suggest(today, load_glossary(config.glossary_dir, _scripts(config))) if today else []
         if candidates:
             click.echo(
-                f"{len(candidates)} name(s) in these releases are not in the glossary "
+                f"{len(candidates)} name(s) in today's releases are not in the glossary "
                 f"(e.g. {', '.join(c.text for c in candidates[:3])}): ggmulti glossary suggest SOURCE... lists them"
             )
         click.echo(f"{len(catalogue.releases)} release(s) in {out / 'manifest.json'}")
+        source_lang = next((r.source_lang for r in report.releases), "en")
+        result = result_lines(count_by_language(report.editions), config.languages, source_lang, out)
         click.echo("\n".join(["", *result]))
 
 
@@ -267,16 +289,46 @@ def init_cmd(folder: Path, langs: tuple[str, ...], publisher: str) -> None:
 @cli.command(name="withdraw")
 @click.argument("ids", nargs=-1, required=True)
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--reason", required=True, help="Why it is withdrawn: recorded and shown on its notice pages.")
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date of the withdrawal, YYYY-MM-DD (default: today in Korea).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only print problems.")
 @click.pass_context
-def withdraw_cmd(ctx: click.Context, ids: tuple[str, ...], out: Path, quiet: bool) -> None:
-    """Take the releases IDS down from OUT: their editions go, what listed them is rebuilt, it is recorded."""
-    from .withdraw import withdraw
+def withdraw_cmd(
+    ctx: click.Context, ids: tuple[str, ...], out: Path, reason: str, on: datetime | None, quiet: bool
+) -> None:
+    """Take the releases IDS down from OUT for good: their editions go, each URL says it was withdrawn,
+    later publishes leave them out until `ggmulti restore`."""
+    from .withdraw import today, withdraw
 
-    result = withdraw(_config(ctx), ids, out, log=(lambda _m: None) if quiet else _err)
+    day = on.date().isoformat() if on is not None else today()
+    result = withdraw(
+        _config(ctx), ids, out, reason=reason, date=day, log=(lambda _m: None) if quiet else _err
+    )
     click.echo(
-        f"{out}: withdrew {', '.join(result.withdrawn)} ({result.files_removed} file(s) removed); "
-        f"{result.releases_left} release(s) remain"
+        f"{out}: withdrew {', '.join(result.withdrawn)} on {day} ({result.files_removed} file(s) removed); "
+        f"{result.releases_left} release(s) remain. Publishing its source again will not bring it back: "
+        f"ggmulti restore ID lifts the withdrawal"
+    )
+
+
+@cli.command(name="restore")
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("-q", "--quiet", is_flag=True, help="Only print problems.")
+@click.pass_context
+def restore_cmd(ctx: click.Context, ids: tuple[str, ...], out: Path, quiet: bool) -> None:
+    """Lift the withdrawal of the releases IDS in OUT: the next publish of their sources publishes them."""
+    from .withdraw import restore
+
+    lifted = restore(_config(ctx), ids, out, log=(lambda _m: None) if quiet else _err)
+    click.echo(
+        f"{out}: withdrawal lifted for {', '.join(lifted)}; "
+        "publish their sources again to put them back online"
     )
 
 

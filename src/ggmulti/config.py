@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -146,6 +147,9 @@ class BuildConfig(_Strict):
     formats: tuple[str, ...] = ("html", "pdf")
     workers: int = Field(default=2, ge=1, le=64)  # processes for PDF rendering and speech
     executor: Literal["local", "ray"] = "local"  # where edition work runs (executor.py)
+    # Share of a release's sentences (title included) with an approved or machine translation below
+    # which a language gets no edition of it: its index lists the release as not yet translated.
+    min_translated: float = Field(default=0.8, ge=0.0, le=1.0)
 
     @field_validator("languages")
     @classmethod
@@ -227,9 +231,28 @@ class Config:
     names_lang: str = "ko"  # [glossary] original
     bundles: BundlesConfig = field(default_factory=BundlesConfig)
     theme_dir: Path | None = None  # [paths] templates: overrides of the shipped templates and strings
+    # Source languages the site does not publish in, added for a build (``with_originals``): their
+    # editions (the originals) are published, but they get no index, feed or bundle.
+    originals: tuple[str, ...] = ()
 
     def language(self, code: str) -> LanguageConfig:
         return self.languages[code]
+
+    def with_originals(self, codes: Iterable[str]) -> Config:
+        """This configuration with the built-in settings of the releases' own languages it lacks, so
+        every release's original is published (the link "read the original" always resolves)."""
+        extra = {
+            code: found
+            for code in sorted(set(codes))
+            if code not in self.languages and (found := builtin_language(code)) is not None
+        }
+        if not extra:
+            return self
+        return replace(self, languages={**self.languages, **extra}, originals=(*self.originals, *extra))
+
+    def site_languages(self) -> dict[str, LanguageConfig]:
+        """The languages the site is published in: each has its index, feed and bundles."""
+        return {code: cfg for code, cfg in self.languages.items() if code not in self.originals}
 
 
 def builtin_language(code: str) -> LanguageConfig | None:

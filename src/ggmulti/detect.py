@@ -77,12 +77,17 @@ class LanguageChecker:
             self._cache.put_many("langdetect", fresh)
         return [self.check(r) for r in releases]
 
+    def _knows(self, code: str) -> bool:
+        return code in self._profiles.values() or any(
+            profile == code or _FROM_PROFILE.get(profile) == code for profile in self._factory.get_lang_list()
+        )
+
     def check(self, release: Release) -> LanguageReport:
         declared = release.source_lang
         where = f"{release.source_ref} ({release.id})"
-        # A language outside the configured set is still checked when langdetect knows it.
-        known = declared in self._profiles.values() or declared in self._factory.get_lang_list()
-        if self._profiles.get(declared) is None and not known:
+        # A language outside the configured set is still checked when langdetect knows it (zh through
+        # its zh-cn and zh-tw profiles).
+        if self._profiles.get(declared) is None and not self._knows(declared):
             finding = Finding(
                 Severity.WARNING, where, f"langdetect has no profile for '{declared}': language not checked"
             )

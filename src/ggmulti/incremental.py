@@ -73,7 +73,9 @@ def edition_inputs(
     terms = glossary.by_id()
     hit = sorted({c.term_id for s in segments for c in s.terms if c.term_id in terms})
     models = sorted({s.model_sha256 for s in segments if s.model_sha256})
-    memory = [(s.segment.key, s.text, s.review) for s in segments if s.origin.value == "memory"]
+    # The approved sentences used, by their source text (not their position): a sentence added above
+    # one taken from the memory moves its key but changes nothing the memory says.
+    memory = sorted({(s.segment.text, s.text, s.review) for s in segments if s.origin.value == "memory"})
     return EditionInputs.of(
         source=content_hash(
             [

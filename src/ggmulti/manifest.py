@@ -174,10 +174,18 @@ class Bundle:
 
 @dataclass(frozen=True)
 class Withdrawal:
-    """A release taken down with `ggmulti withdraw`: kept on record, its files gone."""
+    """A release taken down with `ggmulti withdraw`: a decision that wins over the sources.
+
+    Its edition files are gone; each language URL it had serves a short notice instead (a site page),
+    and later builds do not publish it again until `ggmulti restore` lifts the record.
+    """
 
     id: str
     title: str
+    date: str = ""  # YYYY-MM-DD, when it was withdrawn
+    reason: str = ""  # as the press office wrote it (shown on the notice pages)
+    reason_lang: str = ""  # the language the reason is written in (the release's own)
+    languages: tuple[str, ...] = ()  # languages whose page URL serves the notice
 
 
 def _sort_key(entry: ReleaseEntry) -> tuple[str, str]:
@@ -228,6 +236,9 @@ class Catalogue:
             for lang, edition in entry.editions.items():
                 yield entry, lang, edition
 
+    def withdrawal(self, release_id: str) -> Withdrawal | None:
+        return next((w for w in self.withdrawn if w.id == release_id), None)
+
     def artifacts(self) -> list[Artifact]:
         """Every file the catalogue lists (editions' and the site's), manifest and report excluded."""
         return [a for _r, _l, e in self.editions() for a in e.artifacts] + list(self.site)
@@ -238,12 +249,13 @@ class Catalogue:
             return self
         mine = {r.id: r for r in self.releases}
         releases = [mine.pop(r.id).over(r) if r.id in mine else r for r in old.releases]
-        published = {r.id for r in self.releases}  # publishing a withdrawn release again restores it
-        withdrawn = [w for w in old.withdrawn if w.id not in published]
+        # A withdrawal stands until `ggmulti restore` lifts it (the build never publishes its release).
         return replace(
             self,
             releases=Catalogue.of([*releases, *mine.values()]).releases,
-            withdrawn=Catalogue.of((), withdrawn=withdrawn).withdrawn,
+            withdrawn=Catalogue.of(
+                (), withdrawn={w.id: w for w in (*old.withdrawn, *self.withdrawn)}.values()
+            ).withdrawn,
         )
 
 

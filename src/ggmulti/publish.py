@@ -11,7 +11,8 @@ from pathlib import Path
 
 from . import manifest as mf
 from .cache import WorkCache, open_work_cache
-from .config import Config
+from .choice import mostly_translated, release_languages, withhold
+from .config import Config, builtin_language
 from .detect import LanguageChecker
 from .errors import BuildFailed, ConfigError
 from .executor import chunk_size, open_executor
@@ -39,7 +40,16 @@ from .incremental import (
 )
 from .ingest import ingest
 from .manifest import Artifact, Catalogue, EditionEntry, EditionInputs, ReleaseEntry
-from .model import EditionStatus, Finding, Provenance, Release, SegmentCounts, Severity, TranslatedRelease
+from .model import (
+    EditionStatus,
+    Finding,
+    Origin,
+    Provenance,
+    Release,
+    SegmentCounts,
+    Severity,
+    TranslatedRelease,
+)
 from .owned import check_output_folder
 from .render.html import HtmlRenderer
 from .segment import lead_paragraph
@@ -71,6 +81,10 @@ class BuildReport:
     releases: list[Release] = field(default_factory=list)  # as ingested by this build
     editions: list[tuple[str, str, EditionEntry]] = field(default_factory=list)  # (release id, lang, entry)
     plans: Mapping[EditionKey, EditionPlan] = field(default_factory=dict)
+    # withdrawn releases found in the sources: one line each, and their ids
+    withheld: list[str] = field(default_factory=list)
+    withheld_ids: list[str] = field(default_factory=list)
+    before: frozenset[str] = frozenset()  # releases the output folder held before this build
     engine_segments: int = 0  # segments the translation engines were asked for (cache misses)
     cached_segments: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds (printed, not written)
@@ -94,6 +108,7 @@ class BuildReport:
     def to_json(self) -> dict[str, object]:
         return {
             "translation": {"engine_segments": self.engine_segments, "cached_segments": self.cached_segments},
+            "withheld": list(self.withheld),
             "findings": [
                 {"severity": f.severity.value, "where": f.where, "message": f.message} for f in self.findings
             ],
@@ -132,7 +147,7 @@ def check_sources(
 
 
 def _configured_lang(config: Config, release: Release) -> Release:
-    """Map a declared tag such as 'zh-Hans' or 'vi-VN' onto the configured code ('zh', 'vi')."""
+    """Map a declared tag such as 'zh-Hans' or 'vi-VN' onto the configured (or built-in) code ('zh', 'vi')."""
     tag = release.source_lang.lower()
     if tag in config.languages:
         return release
@@ -140,7 +155,8 @@ def _configured_lang(config: Config, release: Release) -> Release:
         if cfg.bcp47.lower() == tag:
             return replace(release, source_lang=code)
     primary = tag.split("-")[0]
-    return replace(release, source_lang=primary) if primary in config.languages else release
+    known = primary in config.languages or builtin_language(primary) is not None
+    return replace(release, source_lang=primary) if known else release
 
 
 @contextmanager
@@ -167,8 +183,10 @@ def build_resources(
 
 def _edition_entry(tr: TranslatedRelease | Unavailable) -> EditionEntry:
     """An edition's status, counts and notes, before any file is made."""
-    if isinstance(tr, Unavailable):
-        return EditionEntry(EditionStatus.SKIPPED, tr.reason)
+    if isinstance(tr, Unavailable):  # a translated title is kept: the language's index shows it
+        return EditionEntry(
+            EditionStatus.SKIPPED, tr.reason, title=tr.title, title_lang=tr.lang if tr.title else None
+        )
     counts = SegmentCounts.of(tr.segments)
     if counts.untranslated:
         status, reason = (
@@ -177,9 +195,10 @@ def _edition_entry(tr: TranslatedRelease | Unavailable) -> EditionEntry:
         )
     else:
         status, reason = EditionStatus.PUBLISHED, None
-    missed = {
+    translated = [s for s in tr.segments if s.origin is not Origin.UNTRANSLATED]
+    missed = {  # an untranslated sentence misses no term: it is not translated at all (the status says so)
         f"term {c.term_id} ({c.surface!r}) missed: {c.reason}"
-        for s in tr.segments
+        for s in translated
         for c in s.terms
         if not c.pinned
     }
@@ -192,7 +211,7 @@ def _edition_entry(tr: TranslatedRelease | Unavailable) -> EditionEntry:
         title_lang=tr.title.lang,
         segments=counts,
         translation=Provenance.of(counts),
-        terms=term_counts(tr),
+        terms=term_counts(translated),
         lead=lead_paragraph(tr.paragraphs) or None,
     )
 
@@ -273,7 +292,16 @@ def _publish(
     # Read before the lock, to know which releases need no translating; read again under the lock.
     seen = store.read(mf.MANIFEST_NAME) if store.root.is_dir() else None
     old = _previous(seen, options.out)
+    releases, withheld = withhold(releases, old)
+    report.releases = releases
+    report.withheld_ids, report.withheld = list(withheld), list(withheld.values())
+    report.before = frozenset(r.id for r in old.releases) if old is not None else frozenset()
     source_langs = {r.source_lang for r in releases}
+    # Every release's original is published, in a language the site is not published in too; the
+    # catalogue's languages count, so a day without such a release keeps the same configuration.
+    config = config.with_originals(
+        source_langs | {r.source_lang for r in old.releases} if old else source_langs
+    )
     with build_resources(config, glossary, source_langs, languages) as resources:
         scope = release_scope(config, resources, languages, formats, templates, source_langs)
         keys = {r.id: release_key(scope, r) for r in releases}
@@ -290,6 +318,10 @@ def _publish(
         store.prepare()
         if (previous := store.read(mf.MANIFEST_NAME)) != seen:  # another build finished meanwhile
             old = _previous(previous, options.out)
+            releases, more = withhold(releases, old)
+            report.releases = releases
+            report.withheld_ids += list(more)
+            report.withheld += list(more.values())
             recorded = work.recorded("release", store.root, keys) if work is not None else {}
             kept = _reused(store, old, [r for r in releases if r.id in reused], keys, recorded, languages)
             lost = [r for r in releases if r.id in reused and r.id not in kept]
@@ -342,9 +374,10 @@ def _publish(
             work.record_files(options.out, store.states, [a.path for a in catalogue.artifacts()], store.known)
             made_under = {  # a release taken as it stands is recorded as it was already
                 e.id: k
-                for e in entries
+                for e, release in zip(entries, releases, strict=True)
                 if e.id not in reused
-                and (k := editions_key(keys[e.id], e.editions, languages)) is not None
+                and (k := editions_key(keys[e.id], e.editions, release_languages(release, languages)))
+                is not None
                 and k != recorded.get(e.id)
             }
             work.record("release", options.out, made_under)
@@ -373,7 +406,11 @@ def _reused(
     found: dict[str, dict[str, EditionEntry]] = {}
     for release in releases:
         editions = reusable_editions(
-            store, listed.get(release.id), keys[release.id], recorded.get(release.id), languages
+            store,
+            listed.get(release.id),
+            keys[release.id],
+            recorded.get(release.id),
+            release_languages(release, languages),
         )
         if editions is not None:
             found[release.id] = editions
@@ -397,6 +434,12 @@ def _translate(
         log(f"translating into {lang}")
         for rid, tr in stage.run(releases, lang).items():
             translated[(rid, lang)] = tr
+    for lang in sorted({r.source_lang for r in releases} - set(languages)):  # the originals
+        for rid, tr in stage.run([r for r in releases if r.source_lang == lang], lang).items():
+            translated[(rid, lang)] = tr
+    for key, tr in translated.items():
+        if isinstance(tr, TranslatedRelease):
+            translated[key] = mostly_translated(tr, config.build.min_translated)
     if resources.cache is not None:
         report.engine_segments += resources.cache.misses
         report.cached_segments += resources.cache.hits
@@ -424,7 +467,7 @@ def _editions(
 ) -> dict[str, EditionEntry]:
     """A translated release's editions: the files this build wrote, or the previous build's kept."""
     editions: dict[str, EditionEntry] = {}
-    for lang in languages:
+    for lang in release_languages(release, languages):
         tr = translated[(release.id, lang)]
         edition = _edition_entry(tr)
         if isinstance(tr, TranslatedRelease):
@@ -549,7 +592,9 @@ def _plan(
     plans: dict[EditionKey, EditionPlan] = {}
     for release in releases:
         available = [
-            lang for lang in languages if isinstance(translated[(release.id, lang)], TranslatedRelease)
+            lang
+            for lang in release_languages(release, languages)
+            if isinstance(translated[(release.id, lang)], TranslatedRelease)
         ]
         for lang in available:
             tr = translated[(release.id, lang)]

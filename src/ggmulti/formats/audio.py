@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from ..labels import SYNTHETIC_VOICE, keys_of
 from ..manifest import ArtifactKind
+from ..model import SegmentCounts, TranslatedRelease
+from ..render.html import HtmlRenderer
 from ..speech.espeak import EspeakEngine
 from ..speech.stage import NoAudio, speak_editions
 from .api import BuildContext, EditionJob, EditionKey, EditionResult, Output
@@ -22,7 +25,8 @@ class AudioEditions:
     ) -> dict[EditionKey, EditionResult]:
         if not jobs:
             return {}
-        config = self.ctx.config
+        config, html = self.ctx.config, self.ctx.html
+        comments = {j.tr.key: listener_note(html, j.tr) for j in jobs}
         with EspeakEngine() as engine:
             closing = {
                 lang: said for lang in {j.tr.lang for j in jobs} if (said := self.ctx.html.help_spoken(lang))
@@ -34,6 +38,7 @@ class AudioEditions:
                 engine,
                 workers=config.build.workers,
                 closing=closing,
+                comments=comments,
             )
         results: dict[EditionKey, EditionResult] = {}
         for job in jobs:
@@ -51,3 +56,12 @@ class AudioEditions:
                 timings=made.timings,
             )
         return results
+
+
+def listener_note(html: HtmlRenderer, tr: TranslatedRelease) -> str:
+    """What a listener is told, in the edition's language: who translated it (machine, mixed, partial)
+    and that the voice is synthetic (broadcasters signpost synthetic voices)."""
+    keys = keys_of(SegmentCounts.of(tr.segments))
+    said = html.labels(tr.lang, keys)
+    told = [f"{said[:1].upper()}{said[1:]}."] if keys else []
+    return " ".join([*told, html.text(tr.lang, SYNTHETIC_VOICE)])

@@ -21,14 +21,15 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from ..cache import key_of
 from ..errors import GgmultiError, TranscriptError
 from ..incremental import bundle_key, intact
+from ..labels import keys_of
 from ..manifest import Artifact, ArtifactKind, Bundle, Catalogue, ReleaseEntry
-from ..model import TranslatedRelease, is_closing
+from ..model import SegmentCounts, TranslatedRelease, is_closing
 from ..paths import LanguagePaths
 from ..render.epub import EpubAudio, epub_audio
 from ..render.html import BundleEntry
@@ -67,11 +68,16 @@ def period_of(date: str | None, period: str) -> str:
     return f"{year}-{month:02d}"
 
 
-def planned(catalogue: Catalogue, period: str) -> dict[tuple[str, str], list[ReleaseEntry]]:
-    """(language, period) -> the releases with a listed edition in that language, newest first."""
+def planned(
+    catalogue: Catalogue, period: str, languages: Collection[str]
+) -> dict[tuple[str, str], list[ReleaseEntry]]:
+    """(language, period) -> the releases with a listed edition in that language, newest first.
+
+    Only the site's ``languages`` get bundles (not a release's original in a language the site is not
+    published in)."""
     groups: dict[tuple[str, str], list[ReleaseEntry]] = {}
     for entry, lang, edition in catalogue.editions():
-        if edition.listed and edition.artifact(ArtifactKind.DATA) is not None:
+        if lang in languages and edition.listed and edition.artifact(ArtifactKind.DATA) is not None:
             groups.setdefault((lang, period_of(entry.date, period)), []).append(entry)
     return groups
 
@@ -81,7 +87,7 @@ class Bundles:
         self.ctx = ctx
 
     def generate(self, site: SiteInput, earlier: Sequence[SiteResult]) -> SiteResult:
-        groups = planned(site.catalogue, self.ctx.config.bundles.period)
+        groups = planned(site.catalogue, self.ctx.config.bundles.period, self.ctx.config.site_languages())
         old = site.previous
         written: list[Artifact] = []
         kept: list[Artifact] = []
@@ -185,6 +191,7 @@ class Bundles:
                     transcript=found.get(ArtifactKind.TRANSCRIPT),
                     pdf_size=sizes.get(ArtifactKind.PDF, ""),
                     audio_size=sizes.get(ArtifactKind.AUDIO, ""),
+                    label=html.labels(lang, keys_of(SegmentCounts.of(tr.segments))),
                 )
             )
         audio = any(e.audio for e in index)

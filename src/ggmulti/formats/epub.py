@@ -52,12 +52,13 @@ def talking_book(
     ui = ctx.html.ui(lang)
     tag = _tag(ctx, lang)
     dates = sorted(c.date for c in chapters if c.date)
-    publisher_tag = _tag(ctx, "en")  # the publisher's name is written in English on every page
+    name = ctx.html.publisher(lang)  # the glossary's form in the book's language, else English
+    publisher_tag = _tag(ctx, name.lang)
     book = EpubBook(
         identifier=identifier,
         title=title,
         language=tag,
-        publisher=ctx.config.publisher.name,
+        publisher=name.alone,
         date=dates[-1] if dates else None,
         modified=f"{dates[-1]}T00:00:00Z" if dates else UNDATED_MODIFIED,
         accessibility_summary=ui["epub_summary"].striptags(),

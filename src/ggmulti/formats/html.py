@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from markupsafe import Markup
 
 from ..manifest import ArtifactKind
-from ..model import is_closing
+from ..model import Origin, is_closing
 from ..paths import href
 from ..render.epub import EPUB_TYPE
 from ..render.html import Alternate, AudioLink, Link, PageMeta, SegmentView, TranscriptLine
@@ -75,13 +75,19 @@ class HtmlEditions:
                 for other in job.alternates
             ]
             source = job.tr.release.source_lang
+            # The original's edition is built whenever its language is known (Config.with_originals);
+            # otherwise the release's own address, when it has one; never a link to a missing page.
+            built = source in config.languages
+            target = (
+                href(page_path, job.paths.in_language(source).page) if built else job.tr.release.source_url
+            )
             original = (
                 Alternate(
-                    href=href(page_path, job.paths.in_language(source).page),
-                    bcp47=config.language(source).bcp47 if source in config.languages else source,
-                    native_name=config.language(source).native_name if source in config.languages else source,
+                    href=target,
+                    bcp47=config.language(source).bcp47 if built else source,
+                    native_name=config.language(source).native_name if built else source,
                 )
-                if source != job.tr.lang
+                if source != job.tr.lang and target
                 else None
             )
             page = html.release_page(
@@ -137,7 +143,7 @@ class HtmlEditions:
             "inLanguage": tag,
             "publisher": {
                 "@type": "Organization",
-                "name": config.publisher.name,
+                "name": self.ctx.html.publisher(tr.lang).alone,
                 **({"url": base + "/"} if base else {}),
             },
             "isAccessibleForFree": True,
@@ -153,9 +159,15 @@ class HtmlEditions:
             original = job.paths.in_language(source).page
             article["translationOfWork"] = {
                 "@type": "NewsArticle",
+                "headline": tr.release.title,
                 "inLanguage": config.language(source).bcp47 if source in config.languages else source,
                 **({"url": u} if (u := url(original)) else {}),
             }
+            engines = sorted(
+                {seg.engine for seg in tr.segments if seg.origin is Origin.MACHINE and seg.engine}
+            )
+            if engines:  # machine output says so: the translator is software
+                article["translator"] = [{"@type": "SoftwareApplication", "name": e} for e in engines]
         else:
             article["workTranslation"] = [
                 {

@@ -8,9 +8,11 @@ own language. Readers of a language nothing is translated into yet still learn w
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
-from ..config import Config
-from ..manifest import ArtifactKind, EditionEntry, ReleaseEntry
+from ..config import Config, builtin_language
+from ..labels import translation_label
+from ..manifest import ArtifactKind, Catalogue, EditionEntry, ReleaseEntry
 from ..paths import FAVICON, READALONG_SCRIPT, SITE_INDEX, STYLESHEET, LanguagePaths, href
 from ..render.html import BundleLink, IndexEntry, LanguageLink
 from ..render.units import file_size
@@ -38,6 +40,8 @@ class SiteIndexes:
             if source is None or not source.listed:
                 return None
             shown, lang, status = source, r.source_lang, FALLBACK
+            if own is not None and own.title and own.title_lang == code:  # a translated title, no edition
+                shown = replace(source, title=own.title, title_lang=code)
         title_lang = shown.title_lang or r.source_lang
         return IndexEntry(
             href=href(index, LanguagePaths(lang).edition(r.id).page),
@@ -46,6 +50,9 @@ class SiteIndexes:
             title_lang_tag=_tag(config, title_lang),
             date=r.date,
             status=status,
+            label=self.ctx.html.labels(
+                code, [k] if status != FALLBACK and (k := translation_label(shown.translation)) else []
+            ),
         )
 
     def generate(self, site: SiteInput, earlier: Sequence[SiteResult]) -> SiteResult:
@@ -63,7 +70,9 @@ class SiteIndexes:
         def size(path: str | None) -> str:
             return file_size(sizes[path], cfg.bcp47) if path in sizes else ""
 
-        for code, cfg in config.languages.items():  # the configured order ([build] languages), documented
+        # The configured order ([build] languages), documented; a language only originals are published in
+        # (no index, feed or bundle) is left out.
+        for code, cfg in config.site_languages().items():
             paths = LanguagePaths(code)
             entries = [
                 e for r in site.catalogue.releases if (e := self._entry(paths.index, r, code)) is not None
@@ -103,7 +112,25 @@ class SiteIndexes:
                     note=html.ui(code)["coming_soon"] if not own else "",
                 )
             )
-        site_lang = config.languages.get("en") or next(iter(config.languages.values()))
+        site_lang = config.languages.get("en") or next(iter(config.site_languages().values()))
         page = html.site_index(site_lang, links)
         outputs.append(Output(SITE_INDEX, ArtifactKind.HTML, page.encode("utf-8")))
+        outputs.extend(self._notices(site.catalogue))
         return SiteResult(outputs=tuple(outputs))
+
+    def _notices(self, catalogue: Catalogue) -> list[Output]:
+        """Each language URL a withdrawn release had serves a short notice in that language (not indexed)."""
+        config, html = self.ctx.config, self.ctx.html
+        outputs = []
+        for w in catalogue.withdrawn:
+            for code in w.languages:
+                cfg = config.languages.get(code) or builtin_language(code)
+                if cfg is None:
+                    continue
+                page = LanguagePaths(code).edition(w.id).page
+                back = LanguagePaths(code).index if code in config.site_languages() else SITE_INDEX
+                text = html.withdrawn_notice(
+                    cfg, date=w.date, reason=w.reason, reason_lang=w.reason_lang, back=href(page, back)
+                )
+                outputs.append(Output(page, ArtifactKind.HTML, text.encode("utf-8")))
+        return outputs

@@ -49,7 +49,7 @@ class Sitemap:
         tag = {code: cfg.bcp47 for code, cfg in config.languages.items()}
         namespaces: Any = {None: SITEMAP_NS, "xhtml": XHTML_NS}  # lxml-stubs do not allow the default prefix
         urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap=namespaces)
-        for path, date, alternates in _pages(site.catalogue, sorted(config.languages)):
+        for path, date, alternates in _pages(site.catalogue, sorted(config.site_languages())):
             url = etree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
             etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = base + path
             if date:

@@ -25,6 +25,7 @@ from ..errors import ConfigError
 from ..glossary.model import Glossary
 from ..languages import traits
 from ..model import Origin, TranslatedRelease, TranslatedSegment, closing_key
+from ..publisher import Name, publisher_name
 from ..readpolicy import read_text
 from ..segment import separator
 from .linebreak import DICTIONARY_SCRIPTS, WordBreaker
@@ -71,6 +72,7 @@ class BundleEntry:
     transcript: str | None = None
     pdf_size: str = ""
     audio_size: str = ""
+    label: str = ""  # machine, mixed, partial: in the bundle's language
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,7 @@ class IndexEntry:
     title_lang_tag: str
     date: str | None
     status: str
+    label: str = ""  # machine or mixed translation, in the index's language
 
 
 @dataclass(frozen=True)
@@ -262,6 +265,7 @@ class HtmlRenderer:
 
     def __init__(self, config: Config, glossary: Glossary | None = None) -> None:
         self.config = config
+        self._glossary = glossary
         self._terms = glossary.by_id() if glossary is not None else {}
         self._breaker = WordBreaker()
         self._dates: dict[tuple[str, str], str] = {}  # (ISO date, language) -> its text: indexes repeat them
@@ -334,23 +338,40 @@ class HtmlRenderer:
     def _common(self, lang: LanguageConfig, root: str, description: str = "") -> dict[str, object]:
         """Template variables every page has: its language, interface strings, the publisher, the help line."""
         own_title = self._own_site_title(lang.code)
+        name = self.publisher(lang.code)
         return vars(
             Chrome(
                 lang=lang,
                 root=root,
                 ui=self.ui(lang.code),
                 site_title=own_title or self.config.publisher.site_title,
-                # The site's title in the reader's language where ui.yaml has it; else the publisher's
-                # English one, marked as English (as the publisher's name always is on other pages).
-                site_title_html=escape(own_title)
+                # The site's title in the reader's language where ui.yaml has it (with the publisher's
+                # name from the glossary); else the publisher's English one, marked as English.
+                site_title_html=self._marked(own_title, name.lang if name.lang != lang.code else "")
                 if own_title
                 else self._english(self.config.publisher.site_title, lang),
-                publisher_html=self._english(self.config.publisher.name, lang),
-                publisher=self.config.publisher.name,
+                publisher_html=escape(name.alone)
+                if name.lang == lang.code
+                else self._english(name.alone, lang),
+                publisher=name.alone,
                 help=self.help_line(lang),
                 description=description,
             )
         )
+
+    def publisher(self, code: str) -> Name:
+        """The publisher's name in ``code`` (the glossary's form), or the English one."""
+        return publisher_name(self.config, self._glossary, code)
+
+    def _marked(self, title: str, name_lang: str) -> Markup:
+        """A site title whose publisher's name is in another language (English): that name marked."""
+        if not name_lang:
+            return escape(title)
+        name = self.config.publisher.name
+        head, _, tail = title.partition(name)
+        if not _:
+            return escape(title)
+        return Markup('{}<span lang="{}">{}</span>{}').format(head, self._lang_tag(name_lang), name, tail)
 
     def _release_view(self, tr: TranslatedRelease, anchor: str = "") -> ReleaseView:
         return ReleaseView(
@@ -407,6 +428,14 @@ class HtmlRenderer:
                 found[check.term_id] = NameNote(shown, original, self._lang_tag(original_lang))
         return list(found.values())
 
+    def text(self, lang: str, key: str) -> str:
+        """An interface string as plain text (feeds, ID3 tags, WebVTT), English when ``lang`` lacks it."""
+        return self._ui.get(lang, {}).get(key) or self._ui[FALLBACK_UI_LANG][key]
+
+    def labels(self, lang: str, keys: Sequence[str]) -> str:
+        """An edition's labels (labels.py) as one plain line in ``lang``: "machine translated; partly ..."."""
+        return "; ".join(self.text(lang, key) for key in keys)
+
     def phrase(self, lang: str, key: str, **values: str) -> Markup:
         """An interface string with its {placeholders} filled (values escaped), English fallback marked."""
         own = self._ui.get(lang, {}).get(key)
@@ -424,7 +453,14 @@ class HtmlRenderer:
         return self.phrase(code, f"releases_{plural_category(count, tag)}", count=number)
 
     def _own_site_title(self, code: str) -> str | None:
-        return self._ui.get(code, {}).get("site_title")
+        """ui.yaml's site title in ``code`` with the publisher's name in that language put in."""
+        own = self._ui.get(code, {}).get("site_title")
+        if own is None:
+            return None
+        try:
+            return own.format(publisher=self.publisher(code).text)
+        except (KeyError, IndexError, ValueError):  # a theme's title with other braces: taken as written
+            return own
 
     def site_title(self, code: str) -> str:
         """The site's title in a language (ui.yaml), else the publisher's own (English) one."""
@@ -565,6 +601,20 @@ class HtmlRenderer:
             bundles=bundles,
             feed=feed,
             coming_soon=coming_soon,
+        )
+
+    def withdrawn_notice(
+        self, lang: LanguageConfig, *, date: str, reason: str, reason_lang: str, back: str
+    ) -> str:
+        """What a withdrawn release's URL serves: withdrawn, when and why; nothing of the release itself."""
+        date_text = self.date_text(date, lang.code) if date else None
+        return self._render(
+            "withdrawn.html.j2",
+            **self._common(lang, "../"),
+            notice=self.phrase(lang.code, "withdrawn_notice", date=date_text or "-"),
+            reason=reason,
+            reason_tag=self._lang_tag(reason_lang or lang.code),
+            back=back,
         )
 
     def site_index(self, lang: LanguageConfig, languages: Sequence[LanguageLink]) -> str:

@@ -20,6 +20,7 @@ import lameenc
 import regex
 from mutagen.id3 import (
     CHAP,
+    COMM,
     CTOC,
     ID3,
     TALB,
@@ -67,7 +68,12 @@ ISO639_2 = {
 
 
 def iso639_2(lang: str) -> str:
+    if lang == MULTIPLE:
+        return MULTIPLE
     return ISO639_2.get(lang.split("-")[0].lower(), "und")
+
+
+MULTIPLE = "mul"  # ISO 639-2: no one language speaks most of it
 
 
 @dataclass(frozen=True)
@@ -115,6 +121,9 @@ class Tags:
     album: str  # e.g. "Gyeonggi Province press releases (Tiếng Việt)"
     lang: str  # ISO 639-1 or BCP 47; written as ISO 639-2
     date: str | None  # YYYY-MM-DD
+    # What a listener is told about the text and the voice ("Machine translated. Read aloud by a
+    # synthetic voice."), in the edition's language: the ID3 comment and a NOTE in the WebVTT.
+    comment: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,9 +147,12 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def assemble(
-    paragraphs: Sequence[SpokenParagraph],
+    paragraphs: Sequence[SpokenParagraph], preamble: Speech | None = None
 ) -> tuple[bytes, tuple[Chapter, ...], tuple[SentenceTiming, ...]]:
-    """Join sentence audio, paragraphs apart by silence; the first paragraph's text is the chapter title."""
+    """Join sentence audio, paragraphs apart by silence; the first paragraph's text is the chapter title.
+
+    ``preamble``: a short notice said first (machine translation, synthetic voice), inside the first
+    chapter and before the first cue: it is no sentence of the release."""
     if not paragraphs or not all(p.sentences for p in paragraphs):
         raise ValueError("nothing to assemble (a paragraph without sentences)")
     gap = b"\0\0" * round(GAP_SECONDS * SAMPLE_RATE)
@@ -148,6 +160,11 @@ def assemble(
     spans: list[tuple[int, int]] = []
     timings: list[SentenceTiming] = []
     at = 0
+    if preamble is not None:
+        if preamble.sample_rate != SAMPLE_RATE:
+            raise ValueError(f"notice: {preamble.sample_rate} Hz, {SAMPLE_RATE} Hz expected")
+        parts += [preamble.pcm, gap]
+        at += preamble.samples + len(gap) // 2
     for i, para in enumerate(paragraphs):
         if i:
             parts.append(gap)
@@ -255,6 +272,8 @@ def tag_mp3(mp3: bytes, tags: Tags, chapters: Sequence[Chapter]) -> bytes:
     id3.add(TLAN(encoding=1, text=lang))
     if tags.date:
         id3.add(TDRC(encoding=1, text=tags.date))
+    if tags.comment:
+        id3.add(COMM(encoding=1, lang=lang, desc="", text=tags.comment))
     transcript = "\n\n".join(c.text for c in chapters)
     id3.add(USLT(encoding=1, lang=lang, desc="", text=transcript))
     chapters = id3_chapters(chapters)
@@ -338,10 +357,13 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def webvtt(timings: Sequence[SentenceTiming]) -> bytes:
+def webvtt(timings: Sequence[SentenceTiming], note: str = "") -> bytes:
     """One cue per sentence, timed to its speech, identified by its segment key; the cue text is the
-    written sentence. A sentence read for longer than 15 s becomes cues "KEY", "KEY.2", ..."""
+    written sentence. A sentence read for longer than 15 s becomes cues "KEY", "KEY.2", ...
+    ``note``: what readers of the transcript are told about it (a NOTE block before the cues)."""
     lines = ["WEBVTT", ""]
+    if note := " ".join(note.replace("-->", "->").split()):
+        lines += [f"NOTE {note}", ""]
     for timing in timings:
         text = " ".join(timing.text.split())
         for n, cue in enumerate(split_cue(text, timing.start, timing.end), start=1):
@@ -354,13 +376,16 @@ def webvtt(timings: Sequence[SentenceTiming]) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
-def encode_edition(paragraphs: Sequence[SpokenParagraph], tags: Tags) -> EncodedAudio:
-    """Written paragraphs with the speech of each sentence (title first) -> tagged MP3 and WebVTT."""
-    pcm, chapters, timings = assemble(paragraphs)
+def encode_edition(
+    paragraphs: Sequence[SpokenParagraph], tags: Tags, preamble: Speech | None = None
+) -> EncodedAudio:
+    """Written paragraphs with the speech of each sentence (title first) -> tagged MP3 and WebVTT;
+    ``preamble``: the spoken notice said before the title (its text is ``tags.comment``)."""
+    pcm, chapters, timings = assemble(paragraphs, preamble)
     mp3 = tag_mp3(encode_mp3(pcm), tags, chapters)
     return EncodedAudio(
         mp3=mp3,
-        vtt=webvtt(timings),
+        vtt=webvtt(timings, tags.comment),
         chapters=chapters,
         timings=timings,
         seconds=(len(pcm) // 2) / SAMPLE_RATE,

@@ -14,7 +14,7 @@ from email.utils import format_datetime
 
 from lxml import etree
 
-from ..manifest import Artifact, ArtifactKind, Catalogue
+from ..manifest import Artifact, ArtifactKind, Catalogue, EditionEntry
 from .encode import MP3_TYPE, VTT_TYPE
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
@@ -143,11 +143,13 @@ def language_feed(
     catalogue: Catalogue,
     base: str,
     measure: Callable[[Artifact], float | None] = lambda _a: None,
+    label: Callable[[EditionEntry], str] = lambda _e: "",
 ) -> bytes | None:
     """The feed of one language over the catalogue (newest first), or None when nothing has audio.
 
     ``base`` is the URL of the language's folder ending in "/" (empty: links relative to the feed);
-    ``measure`` gives an MP3's length where an older catalogue did not record it.
+    ``measure`` gives an MP3's length where an older catalogue did not record it; ``label``: what the
+    item says of its text (machine, mixed, partial), in the feed's language, before the description.
     """
 
     def name(artifact: Artifact) -> str:
@@ -162,6 +164,7 @@ def language_feed(
         page = ed.artifact(ArtifactKind.HTML)
         if audio is None or vtt is None:
             continue
+        said = label(ed)
         episodes.append(
             Episode(
                 title=ed.title or r.title,
@@ -173,7 +176,7 @@ def language_feed(
                 transcript_url=base + name(vtt),
                 transcript_lang=channel.language,
                 seconds=ed.audio_seconds if ed.audio_seconds is not None else measure(audio),
-                description=ed.lead or "",
+                description=" ".join(p for p in (f"[{said}]" if said else "", ed.lead or "") if p),
             )
         )
     return podcast_feed(channel, episodes) if episodes else None

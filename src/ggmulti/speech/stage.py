@@ -10,6 +10,7 @@ not depend on scheduling.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -19,8 +20,17 @@ from ..errors import EngineUnavailable
 from ..glossary.match import Matcher, normalise
 from ..glossary.model import Glossary, Term
 from ..model import TranslatedRelease, TranslatedSegment, closing_key
+from ..publisher import publisher_name
 from ..segment import join_sentences
-from .encode import EncodedAudio, SentenceTiming, SpokenParagraph, SpokenSentence, Tags, encode_edition
+from .encode import (
+    MULTIPLE,
+    EncodedAudio,
+    SentenceTiming,
+    SpokenParagraph,
+    SpokenSentence,
+    Tags,
+    encode_edition,
+)
 from .espeak import EspeakEngine, EspeakSession
 from .voice import unusable_reason
 
@@ -92,6 +102,7 @@ class _Job:
     paragraphs: tuple[_Paragraph, ...]
     voices: Mapping[str, LanguageConfig]
     tags: Tags
+    lang: str = ""  # the edition's language: its voice says the notice (tags.comment) first
 
 
 def _paragraph(segments: Sequence[TranslatedSegment], forms: Mapping[str, SpokenForms]) -> _Paragraph:
@@ -113,7 +124,9 @@ def _speak(session: EspeakSession, job: _Job) -> SpokenEdition:
         )
         for para in job.paragraphs
     ]
-    audio = encode_edition(spoken, job.tags)
+    voice = voices.get(job.lang)
+    preamble = voice.speak(job.tags.comment) if job.tags.comment and voice is not None else None
+    audio = encode_edition(spoken, job.tags, preamble)
     return SpokenEdition(audio, tuple(v.description for v in voices.values()))
 
 
@@ -124,6 +137,7 @@ def speak_editions(
     engine: EspeakEngine,
     workers: int = 2,
     closing: Mapping[str, tuple[str, str]] | None = None,
+    comments: Mapping[tuple[str, str], str] | None = None,
 ) -> dict[tuple[str, str], SpokenEdition | NoAudio]:
     """Audio per (release id, language), or why there is none (no voice exists, or a known-broken one).
 
@@ -164,15 +178,28 @@ def speak_editions(
             help_line = _Sentence(closing_key(tr.release.id), tr.lang, written, said)
             paragraphs += (_Paragraph(written, (help_line,)),)
         cfg = config.language(tr.lang)
+        heard = spoken_language(tr)
         tags = Tags(
             title=tr.title.text,
-            artist=config.publisher.name,
+            artist=publisher_name(config, glossary, tr.lang).alone,
             album=f"{config.publisher.site_title} ({cfg.native_name})",
-            lang=cfg.bcp47,
+            lang=config.language(heard).bcp47 if heard in config.languages else heard,
             date=tr.release.date,
+            comment=(comments or {}).get(key, ""),
         )
-        jobs.append(_Job(key, paragraphs, {lang: config.language(lang) for lang in langs}, tags))
+        jobs.append(_Job(key, paragraphs, {lang: config.language(lang) for lang in langs}, tags, tr.lang))
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for key, spoken in pool.map(lambda job: _run(engine, job), jobs):
             results[key] = spoken
     return results
+
+
+def spoken_language(tr: TranslatedRelease) -> str:
+    """The language that speaks most of an edition (by characters; "mul" when none does): the MP3's
+    language tag, which is the edition's language only when most of what it says is."""
+    heard = Counter[str]()
+    for seg in tr.segments:
+        heard[seg.lang] += len(seg.text)
+    total = sum(heard.values())
+    lang, count = max(heard.items(), key=lambda kv: (kv[1], kv[0] == tr.lang), default=(tr.lang, 0))
+    return lang if total == 0 or count * 2 > total else MULTIPLE

@@ -69,6 +69,8 @@ class Unavailable:
     """Why an edition cannot be produced at all (shown in the manifest, report and doctor)."""
 
     reason: str
+    title: str | None = None  # the translated title, when there is one (indexes show it)
+    lang: str | None = None  # the language the title is in
 
 
 @dataclass(frozen=True)

@@ -83,8 +83,9 @@ def qa_findings(checker: QaChecker, pinner: Pinner, source: str, target: str) ->
         return (QaFinding("too-long", "warning", str(exc)),)
 
 
-def term_counts(tr: TranslatedRelease) -> TermCounts:
-    checks = [c for s in tr.segments for c in s.terms]
+def term_counts(segments: Sequence[TranslatedSegment]) -> TermCounts:
+    """Glossary terms expected and pinned in these sentences (the translated ones of an edition)."""
+    checks = [c for s in segments for c in s.terms]
     return TermCounts(expected=len(checks), pinned=sum(c.pinned for c in checks))
 
 
