@@ -160,8 +160,9 @@ def _finish_and_verify(root: Path) -> None:
         (signal.SIGTERM, is_pdf_worker),
         (signal.SIGINT, is_pdf_worker),
         (signal.SIGKILL, is_speech_worker),
+        (signal.SIGINT, is_speech_worker),
     ],
-    ids=["kill-pdf", "term-pdf", "ctrl-c-pdf", "kill-speech"],
+    ids=["kill-pdf", "term-pdf", "ctrl-c-pdf", "kill-speech", "ctrl-c-speech"],
 )
 def test_a_killed_build_leaves_no_worker_and_the_next_run_completes(
     project: Path, sig: signal.Signals, stage: Callable[[int], bool]

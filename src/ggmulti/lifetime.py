@@ -38,13 +38,15 @@ def _watch(parent: int) -> None:
     os._exit(1)
 
 
-def tie_to_parent(parent: int) -> None:
+def tie_to_parent(parent: int, *, ignore_interrupt: bool = True) -> None:
     """Make this (worker) process end when ``parent`` does; call it first thing in the worker.
 
-    Ctrl-C reaches every process of the terminal's group: the worker ignores it and leaves stopping
-    to the build, which stops its workers or dies and takes them with it.
+    Ctrl-C reaches every process of the terminal's group. A pool worker ignores it and leaves
+    stopping to the build, which kills its pool at once; a speech worker (``ignore_interrupt=False``)
+    stops with it, so the build's threads waiting on it are released at once.
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if ignore_interrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     _set_parent_death_signal()
     if os.getppid() != parent:  # the build died before the signal was armed
         os._exit(1)
@@ -55,7 +57,7 @@ def tie_from_environment() -> None:
     """``tie_to_parent`` for a ``python -m`` worker whose build named itself in ``PARENT_ENV``."""
     value = os.environ.get(PARENT_ENV, "")
     if value.isdigit():
-        tie_to_parent(int(value))
+        tie_to_parent(int(value), ignore_interrupt=False)
 
 
 def worker_environment() -> dict[str, str]:

@@ -228,8 +228,8 @@ def layout_cover(
     publisher_lang: str = "en",
 ) -> CoverLayout:
     """Sizes and places both lines; the same inputs always give the same boxes."""
-    name = _check_text(native_name, name_font, "language name")
-    pub = _check_text(publisher, publisher_font, "publisher")
+    name = _check_text(native_name, name_font, f"language name of '{lang_tag}'")
+    pub = _check_text(publisher, publisher_font, f"publisher on the '{lang_tag}' cover")
     font, nbox = _fit(name, name_font, lang_tag, size, _NAME_MAX, _NAME_MIN, "language name")
     ppx, plines = _fit_lines(
         pub, publisher_font, publisher_lang, size, _PUBLISHER_MAX, _PUBLISHER_MIN, "publisher"
