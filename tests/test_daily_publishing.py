@@ -112,20 +112,23 @@ def test_withdraw_removes_a_release_everywhere_and_records_it(
 ) -> None:
     rid = "wongok-dong-cleanup-campaign-2025"
     manifest = json.loads((site / "manifest.json").read_bytes())
-    files = [
-        a["path"]
+    artifacts = [
+        a
         for r in manifest["releases"]
         if r["id"] == rid
         for e in r["editions"].values()
         for a in e["artifacts"]
     ]
-    assert files
+    files = [a["path"] for a in artifacts]
+    pages = {a["path"] for a in artifacts if a["kind"] == "html"}
+    assert files and pages
     argv = ["--config", str(CONFIG), "withdraw", rid, "--reason", "recalled", "--out", str(site), "-q"]
     assert main(argv) == 0
     assert main(["verify", str(site)]) == 0
-    # its files are gone; its page URLs serve the withdrawal notice (tests/test_withdrawal.py)
-    assert not any((site / p).exists() for p in files if not p.endswith(".html"))
-    assert all(rid not in (site / p).read_text(encoding="utf-8") for p in files if p.endswith(".html"))
+    # its files are gone (transcript pages too); its page URLs serve the withdrawal notice
+    # (tests/test_withdrawal.py)
+    assert not any((site / p).exists() for p in files if p not in pages)
+    assert all(rid not in (site / p).read_text(encoding="utf-8") for p in pages)
     after = json.loads((site / "manifest.json").read_bytes())
     assert rid not in {r["id"] for r in after["releases"]}
     assert [w["id"] for w in after["withdrawn"]] == [rid]

@@ -11,6 +11,7 @@ from pathlib import Path
 import feedparser
 import podcastparser
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from lxml import etree
 
@@ -115,13 +116,17 @@ def test_release_pages_carry_news_article_json_ld_and_open_graph(site: Path) -> 
         p for p in site.glob("*/*.html") if p.name != "index.html" and not p.name.endswith(".transcript.html")
     ]
     assert pages
+    glossary = yaml.safe_load((ROOT / "glossary" / "places.yaml").read_text(encoding="utf-8"))
+    (province,) = [e for e in glossary["entries"] if e["id"] == "gyeonggi-province"]
+    names = {lang: form[:1].upper() + form[1:] for lang, form in province["forms"].items()}
     for path in pages:
         page = _soup(path)
         script = page.find("script", type="application/ld+json")
         assert script is not None, path
         data = json.loads(script.string or "")
         assert data["@type"] == "NewsArticle" and data["headline"] and data["inLanguage"]
-        assert data["publisher"]["name"] == "Gyeonggi Province"
+        # the publisher in the page's language: the glossary's form of the entry for [publisher] name
+        assert data["publisher"]["name"] == names[path.parent.name], path
         if path.parent.name != "en":
             assert data["translationOfWork"]["url"].endswith(f"/en/{path.stem}.html")
         assert page.find("meta", property="og:title") is not None

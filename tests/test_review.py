@@ -213,7 +213,9 @@ def test_missing_and_unapproved_targets_are_skipped_with_warnings(
     two = next(r for r in manifest["releases"] if r["id"] == "two")["editions"]["vi"]
     assert two["status"] == "partial" and two["segments"]["untranslated"] == 2
     page = (project / "out" / "vi" / "two.html").read_text()
-    assert '<span lang="en" class="untranslated">Classes are held in the evening.</span>' in page
+    assert (
+        '<span id="two:p0:s1" lang="en" class="untranslated">Classes are held in the evening.</span>' in page
+    )
 
 
 def test_strict_refuses_partial_editions(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,6 +13,7 @@ import pytest
 from ggmulti.cache import WorkCache, key_of, work_cache_path
 from ggmulti.cli import main
 from ggmulti.detect import SEED, LanguageChecker
+from ggmulti.errors import ConfigError
 from ggmulti.glossary.load import load_glossary
 from ggmulti.incremental import intact
 from ggmulti.manifest import ArtifactKind
@@ -37,12 +38,22 @@ def test_values_survive_reopening_and_a_corrupt_file_is_set_aside(tmp_path: Path
     with WorkCache(path) as cache:
         assert cache.get_many("k", ["a", "b"]) == {"a": '{"x": [1, "é"]}'}
         assert (cache.hits, cache.misses) == (1, 1)
-    path.write_bytes(b"this is not a database" * 100)
+    damaged = b"SQLite format 3\x00" + b"this is not a database" * 100  # ours, damaged: set aside
+    path.write_bytes(damaged)
     with WorkCache(path) as cache:
         assert cache.get("k", "a") is None
         cache.put("k", "a", "2")
         assert cache.get("k", "a") == "2"
-    assert (tmp_path / "work.sqlite.corrupt").read_bytes().startswith(b"this is not")
+    assert (tmp_path / "work.sqlite.corrupt").read_bytes() == damaged
+
+
+def test_a_file_that_is_not_a_cache_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"someone's notes, not a database\n")
+    with pytest.raises(ConfigError, match="is not a ggmulti cache"):
+        WorkCache(path)
+    assert path.read_bytes() == b"someone's notes, not a database\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
 def test_language_verdicts_come_from_the_cache_by_paragraph_text(tmp_path: Path) -> None:
