@@ -10,20 +10,12 @@ from pathlib import Path
 import pytest
 
 from ggmulti.cli import main
+from projects import WINTER_ID, WINTER_RELEASE, demo_site_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "ggmulti.toml"
-NEW_ID = "winter-heating-support-2025"
-NEW = f"""---
-id: {NEW_ID}
-title: Gyeonggi Province Expands Winter Heating Support
-date: 2025-12-03
-lang: en
----
-Gyeonggi Province will help 52,000 low-income households pay for heating this winter.
-
-Each household can receive up to KRW 200,000 between December and February.
-"""
+NEW_ID = WINTER_ID
+NEW = WINTER_RELEASE
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -34,12 +26,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def site(demo_output: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the built demo site (and no translation model, whatever this machine has)."""
-    monkeypatch.setenv("GGMULTI_MODELS_DIR", str(tmp_path / "no-models"))
-    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))
-    out = tmp_path / "site"
-    shutil.copytree(demo_output, out)
-    return out
+    return demo_site_copy(demo_output, tmp_path, monkeypatch)
 
 
 def _publish_new(tmp_path: Path, out: Path, *extra: str) -> int:

@@ -13,19 +13,11 @@ from ggmulti.cli import main
 from ggmulti.config import load_config
 from ggmulti.model import Origin, Release, Segment, TranslatedRelease, TranslatedSegment
 from ggmulti.speech.stage import spoken_language
+from projects import WINTER_ID, WINTER_RELEASE
 
 ROOT = Path(__file__).resolve().parents[1]
-RID = "winter-heating-support-2025"
-NEW = f"""---
-id: {RID}
-title: Gyeonggi Province Expands Winter Heating Support
-date: 2025-12-03
-lang: en
----
-Gyeonggi Province will help 52,000 low-income households pay for heating this winter.
-
-Each household can receive up to KRW 200,000 between December and February.
-"""
+RID = WINTER_ID
+NEW = WINTER_RELEASE
 VI_TITLE = "Tỉnh Gyeonggi mở rộng hỗ trợ sưởi ấm mùa đông"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from lxml import html as lxml_html
 
 from ggmulti.cli import main
 from ggmulti.formats.data import loads_edition
+from projects import demo_site_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "ggmulti.toml"
@@ -21,11 +21,7 @@ REASON = "Issued in error: the campaign dates were wrong"
 
 @pytest.fixture
 def site(demo_output: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("GGMULTI_MODELS_DIR", str(tmp_path / "no-models"))
-    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-models"))
-    out = tmp_path / "site"
-    shutil.copytree(demo_output, out)
-    return out
+    return demo_site_copy(demo_output, tmp_path, monkeypatch)
 
 
 def _texts(site: Path, rid: str) -> dict[str, set[str]]:
