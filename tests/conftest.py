@@ -24,7 +24,7 @@ settings.load_profile("ci" if os.environ.get("CI") else "ggmulti")
 
 
 def _outside_the_clone(root: Path) -> Callable[[str, tuple[object, ...]], None]:
-    """An audit hook refusing any file or folder the tests open beside the clone (``../shared`` and the like).
+    """An audit hook refusing any file or folder the tests open beside the clone (a sibling folder of notes).
 
     A clone elsewhere has nothing beside it, so a test reading there passes here and fails for a newcomer.
     Temporary folders, caches in the home folder and Python's own prefix stay readable wherever they lie.

@@ -11,7 +11,7 @@ from ggmulti.errors import GgmultiError
 from ggmulti.glossary.load import check_directory
 from ggmulti.glossary.model import Glossary
 from ggmulti.model import Release
-from ggmulti.review import import_xliff
+from ggmulti.review import import_review
 
 YAML_PIECES = st.sampled_from(
     [
@@ -79,7 +79,7 @@ def test_xliff_import_never_crashes_or_half_writes(tmp_path: Path, parts: list[s
     memory = tmp_path / "memory"
     release = Release("r", "Title", None, "en", ("Hello there.",), "test")
     try:
-        import_xliff(path, memory, [release], Glossary(()), ["en", "vi"])
+        import_review(path, memory, [release], Glossary(()), ["en", "vi"])
     except GgmultiError as exc:
         assert str(exc)
         assert not memory.exists() or not any(memory.iterdir())

@@ -17,12 +17,12 @@ from .errors import GgmultiError, ReviewError
 from .glossary.model import Glossary
 from .glossary.pin import Pinner
 from .model import Origin, Release, TranslatedSegment
-from .review_import import ImportResult, import_review, import_xliff
+from .review_import import ImportResult, import_review
 from .translate.api import Resources, Unavailable
 from .translate.memory import MemoryEntry, TranslationMemory, memory_path, normalise, unit_id
 from .translate.stage import MachinePolicy, TranslationStage
 
-__all__ = ["ImportResult", "export", "import_review", "import_xliff", "tmx"]
+__all__ = ["ImportResult", "export", "import_review", "tmx"]
 
 EXPORT_NOTE_FROM = "developer"  # what xliff2po writes as "#." comments
 

@@ -220,16 +220,3 @@ def import_review(
     if result.added or result.changed:
         memory.save(mem_file)
     return result
-
-
-def import_xliff(
-    path: Path,
-    memory_dir: Path,
-    releases: Sequence[Release],
-    glossary: Glossary,
-    languages: Sequence[str],
-    lang: str | None = None,
-    origin: str = "review",
-) -> ImportResult:
-    """The XLIFF-only name older callers use; reads PO as well."""
-    return import_review(path, memory_dir, releases, glossary, languages, lang, origin)
